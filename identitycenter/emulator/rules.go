@@ -67,4 +67,10 @@ const (
 
 	// §6 Errors.
 	RuleErrorBody Rule = "error.body" // §6 "status is a STRING"; "extra non-standard keys: schema, exceptionRequestId, timeStamp"; "no scimType"
+
+	// Added with the SCIM endpoint.
+	RuleSchemaTypes     Rule = "schema.types"         // §6 "400 ValidationException: unparsable, violates schema": a value of the wrong JSON type, an unknown attribute or a malformed PATCH path
+	RuleGroupAttributes Rule = "group.attributes"     // §5 "Only displayName, members and externalId can be changed." — applied to create too (other attributes UNCONFIRMED: refused, the safe reading)
+	RuleNoAttributesArg Rule = "paging.no-attributes" // §3 "ListUsers does not support startIndex, attributes or excludedAttributes." — attributes/excludedAttributes refused (ignored or refused is UNCONFIRMED; refusing is safe)
+	RuleMemberDisplay   Rule = "group.member-display" // §4 "Sub-attributes: display of … any multi-valued attribute" — members[].display refused
 )

@@ -62,6 +62,10 @@ type Store struct {
 	users           map[string]*User
 	groups          map[string]*Group
 	members         map[string]map[string]*Membership // groupID → userID → membership
+	// skipUserUnique and skipGroupUnique switch the uniqueness checks off for
+	// a lenient emulator (Options.Lenient[RuleUserUnique] / [RuleGroupUnique]).
+	skipUserUnique  bool
+	skipGroupUnique bool
 }
 
 // NewStore returns an empty store with a random identity store id d-xxxxxxxxxx.
@@ -329,6 +333,9 @@ func (s *Store) addMemberLocked(groupID, userID string) {
 // checkUserUnique refuses a userName (case-insensitively: the stricter reading),
 // primary email or externalId already held by another user.
 func (s *Store) checkUserUnique(selfID string, attrs map[string]any) error {
+	if s.skipUserUnique {
+		return nil
+	}
 	name, email, ext := userKeys(attrs)
 	for id, u := range s.users {
 		if id == selfID {
@@ -348,6 +355,9 @@ func (s *Store) checkUserUnique(selfID string, attrs map[string]any) error {
 }
 
 func (s *Store) checkGroupUnique(selfID, displayName, externalID string) error {
+	if s.skipGroupUnique {
+		return nil
+	}
 	for id, g := range s.groups {
 		if id == selfID {
 			continue
