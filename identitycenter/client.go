@@ -20,7 +20,7 @@ import (
 type ClientConfig struct {
 	BaseURL    string        // the Identity Center SCIM endpoint as the operator pasted it: with or without trailing slash
 	Token      func() string // read on every attempt, so a rotated token is picked up without restart
-	HTTPClient *http.Client  // nil → NewHTTPClient()
+	HTTPClient *http.Client  // nil → NewHTTPClient(), with the policy's AttemptTimeout
 	Retry      RetryPolicy   // zero value → defaults
 }
 
@@ -55,15 +55,16 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Token == nil {
 		return nil, errors.New("identity center client: no token source")
 	}
+	retry := cfg.Retry.withDefaults()
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = NewHTTPClient()
+		hc = newHTTPClient(retry.AttemptTimeout)
 	}
 	return &Client{
 		base:   base,
 		token:  cfg.Token,
 		http:   hc,
-		retry:  cfg.Retry.withDefaults(),
+		retry:  retry,
 		now:    time.Now,
 		sleep:  sleepCtx,
 		jitter: newJitter(),

@@ -531,7 +531,7 @@ func TestCreateUserTimeoutAfterApplyReturnsTheCreatedUser(t *testing.T) {
 		}
 		return false
 	}
-	c, _ := clNewClient(t, clICServer(t, ic), "tok", RetryPolicy{AttemptTimeout: 200 * time.Millisecond})
+	c, _ := clNewClient(t, clICServer(t, ic), "tok", RetryPolicy{AttemptTimeout: time.Second})
 	ctx, entry := clCtx()
 	u, err := c.CreateUser(ctx, Resource{"userName": "ann@example.com", "externalId": "okta-1", "displayName": "Ann"})
 	if err != nil {
@@ -689,7 +689,7 @@ func TestCreateGroupTimeoutAfterApplyLooksUpByDisplayName(t *testing.T) {
 		}
 		return false
 	}
-	c, _ := clNewClient(t, clICServer(t, ic), "tok", RetryPolicy{AttemptTimeout: 200 * time.Millisecond})
+	c, _ := clNewClient(t, clICServer(t, ic), "tok", RetryPolicy{AttemptTimeout: time.Second})
 	g, err := c.CreateGroup(context.Background(), Resource{"displayName": "Engineers", "externalId": "okta-g1"})
 	if err != nil || g["id"] != "id-1" {
 		t.Fatalf("CreateGroup = %v, %v", g, err)

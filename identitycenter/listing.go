@@ -255,14 +255,36 @@ func walk(ctx context.Context, src listSource, filter []Eq) ([]Resource, error) 
 	}
 }
 
-// pageOf cuts Okta's page out of the whole list.
+// pageOf cuts Okta's page out of the whole list. The resources are deep
+// copies, so a caller that edits them cannot corrupt a cached snapshot.
 func pageOf(all []Resource, start, count int) ListResult {
 	res := ListResult{TotalResults: len(all), StartIndex: start, Resources: []Resource{}}
 	if from := start - 1; from < len(all) {
 		to := min(from+count, len(all))
-		res.Resources = all[from:to]
+		for _, r := range all[from:to] {
+			res.Resources = append(res.Resources, deepCopyValue(r).(Resource))
+		}
 	}
 	return res
+}
+
+func deepCopyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopyValue(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = deepCopyValue(e)
+		}
+		return l
+	default:
+		return v
+	}
 }
 
 // canonicalFilter checks that Identity Center can answer the filter and

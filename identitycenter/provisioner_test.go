@@ -21,7 +21,13 @@ type pvEnv struct {
 
 func pvNew(t *testing.T, cfg ProvisionerConfig) *pvEnv {
 	t.Helper()
-	emu, err := emulator.New(emulator.Options{Tenant: "bdh6a5e3698-0fc6-4232-a028-fea1a99ff77a", Tokens: []string{"pv-token"}})
+	return pvNewWith(t, cfg, nil)
+}
+
+// pvNewWith takes emulator rules to switch off; only seeding speed needs it.
+func pvNewWith(t *testing.T, cfg ProvisionerConfig, lenient map[emulator.Rule]bool) *pvEnv {
+	t.Helper()
+	emu, err := emulator.New(emulator.Options{Tenant: "bdh6a5e3698-0fc6-4232-a028-fea1a99ff77a", Tokens: []string{"pv-token"}, Lenient: lenient})
 	if err != nil {
 		t.Fatalf("emulator.New: %v", err)
 	}

@@ -270,15 +270,15 @@ func (c *Client) loop(ctx context.Context, rc *call, deadline time.Time, rec *re
 			ambiguous = true
 		}
 		wait := c.jitter(c.retry.backoffCap(attempt))
-		if hasRA {
-			// Never earlier than asked; "Retry-After: 0" still backs off.
-			wait = max(wait, ra)
+		if hasRA && ra > 0 {
+			// Exactly as asked; "Retry-After: 0" still backs off.
+			wait = ra
 		}
 		if attempt >= c.retry.MaxAttempts || !c.now().Add(wait).Before(deadline) {
 			return outcome{}, "", exhaustedError(attempt, last, wait)
 		}
 		rec.RetryCauses = append(rec.RetryCauses, cause)
-		if hasRA {
+		if hasRA && ra > 0 {
 			rec.RetryAfterWait += wait
 		}
 		if err := c.sleep(ctx, wait); err != nil {

@@ -22,6 +22,10 @@ const maxResponseBytes = 16 << 20
 // rather than the whole budget. The per-attempt deadline comes from the
 // request context, so the client itself has no Timeout.
 func NewHTTPClient() *http.Client {
+	return newHTTPClient(defaultAttemptTimeout)
+}
+
+func newHTTPClient(attemptTimeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Client{
 		Transport: &http.Transport{
@@ -32,7 +36,7 @@ func NewHTTPClient() *http.Client {
 			MaxIdleConnsPerHost:   64, // one upstream host; sized for Okta's parallel jobs
 			IdleConnTimeout:       90 * time.Second,
 			TLSHandshakeTimeout:   5 * time.Second,
-			ResponseHeaderTimeout: defaultAttemptTimeout,
+			ResponseHeaderTimeout: attemptTimeout,
 			ExpectContinueTimeout: time.Second,
 		},
 		// Identity Center never redirects; following one could send the

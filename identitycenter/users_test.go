@@ -285,3 +285,34 @@ func TestGetAndDeleteUser(t *testing.T) {
 		t.Errorf("GetUser after delete: %+v", e)
 	}
 }
+
+func TestPatchUserEnterpriseEmailsAndClear(t *testing.T) {
+	// Okta-style path-less values for the enterprise extension and emails,
+	// plus an empty value meaning "clear" (identity-center-scim.md §4 Empty strings).
+	env := pvNew(t, ProvisionerConfig{})
+	id := pvCreate(t, env, "ent@x.io")
+	ctx, _ := pvCtx()
+	if _, err := env.p.PatchUser(ctx, id, []PatchOp{{Op: "replace", Path: "title", Value: "Old"}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, log := pvCtx()
+	_, err := env.p.PatchUser(ctx, id, []PatchOp{{Op: "replace", Value: map[string]any{
+		translate.SchemaEnterprise: map[string]any{"department": "Eng", "manager": map[string]any{"value": "m-1", "displayName": "Boss"}},
+		"emails":                   []any{map[string]any{"value": "ent@x.io", "display": "x"}, map[string]any{"value": "ent2@x.io", "primary": "true"}},
+		"title":                    "",
+	}}})
+	if err != nil {
+		t.Fatalf("PatchUser: %v", err)
+	}
+	got := env.stored(t, id)
+	if s := pvStr(got[translate.SchemaEnterprise]); s != `{"department":"Eng","manager":{"value":"m-1"}}` {
+		t.Errorf("stored enterprise %s", s)
+	}
+	if s := pvStr(got["emails"]); s != `[{"primary":true,"value":"ent2@x.io"}]` {
+		t.Errorf("stored emails %s", s)
+	}
+	if _, ok := got["title"]; ok {
+		t.Errorf("title not cleared: %v", got["title"])
+	}
+	pvHasRules(t, log, translate.RulePatchEmptyAsRemove, translate.RuleManagerDisplayNameDropped, translate.RuleEmailsSingle, translate.RuleBooleanCoerced)
+}

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -94,7 +95,7 @@ func TestBodyTooLarge(t *testing.T) {
 	}
 }
 
-func TestProvisionerErrorsMapToSCIM(t *testing.T) {
+func TestUpstreamErrorsMapToSCIM(t *testing.T) {
 	cases := []struct {
 		name       string
 		err        error
@@ -155,5 +156,27 @@ func TestRequestIDInDetailMatchesHeader(t *testing.T) {
 	id := r.header.Get("X-Request-Id")
 	if id == "" || !strings.Contains(detail(r), id) {
 		t.Errorf("detail %q should carry the request id %q", detail(r), id)
+	}
+}
+
+type panickyUsers struct{ *fakeUsers }
+
+func (panickyUsers) GetUser(context.Context, string) (identitycenter.Resource, error) {
+	panic("provisioner bug")
+}
+
+func TestPanicBecomesSCIM500(t *testing.T) {
+	env := newEnv(t, Config{Users: panickyUsers{newFakeUsers()}})
+	r := env.do(t, "GET", "/scim/v2/Users/abc", "")
+	wantSCIMError(t, r, 500)
+	if strings.Contains(r.raw, "provisioner bug") {
+		t.Errorf("panic value leaked to Okta: %s", r.raw)
+	}
+	if !strings.Contains(env.log.String(), "provisioner bug") {
+		t.Error("panic missing from the request log")
+	}
+	// The server still serves.
+	if r := env.do(t, "GET", "/scim/v2/Users?startIndex=1&count=2", ""); r.status != 200 {
+		t.Errorf("after a panic: %d", r.status)
 	}
 }

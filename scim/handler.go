@@ -110,6 +110,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		// Bad input must never crash the bridge; a panic here is our bug.
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
 			reqlog.SetError(r.Context(), fmt.Errorf("panic: %v", p))
 			writeError(w, entry, &scimError{status: http.StatusInternalServerError, detail: internalDetail(r)})
 		}
@@ -123,7 +126,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	k, id := route(rest)
 	entry.SetOperation(classify(r.Method, k, id, r.URL.Query()))
 	if id != "" {
-		entry.SetSubject("id", id)
+		entry.SetSubject("id", capString(id, maxIDLen))
 	}
 
 	if !authorized(r.Header.Get("Authorization"), h.tokens()) {

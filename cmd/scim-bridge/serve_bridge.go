@@ -32,6 +32,7 @@ type bridge struct {
 	adminLn  net.Listener
 	upstream *builtinUpstream // nil with a real Identity Center
 	client   *identitycenter.Client
+	ops      *ops
 }
 
 // newBridge wires every part and binds both listeners; nothing is served
@@ -73,6 +74,9 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, log 
 		fps = append(fps, secret.Fingerprint(t))
 	}
 	log.Info("inbound bearer tokens", zap.Int("count", len(fps)), zap.Strings("fingerprints", fps), zap.Bool("generated", generated))
+	if b.ops, err = newOps(cfg, log, upstreamToken, inbound); err != nil {
+		return nil, err
+	}
 
 	if b.client, err = identitycenter.NewClient(identitycenter.ClientConfig{
 		BaseURL: upstreamURL,
@@ -95,6 +99,7 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, log 
 		return nil, fmt.Errorf("scim handler: %w", err)
 	}
 	mux := http.NewServeMux()
+	scimHandler = b.ops.wrapSCIM(scimHandler)
 	mux.Handle("/scim/", scimHandler)
 	mux.Handle("/scim", scimHandler)
 	if samlCfg.Enabled() {
@@ -103,17 +108,14 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, log 
 			return nil, fmt.Errorf("saml broker: %w", err)
 		}
 		mux.Handle("/saml/", broker.Handler())
+		b.ops.watchCertificates(broker.CertificateExpiries)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not found: Okta's SCIM base URL is /scim/v2", http.StatusNotFound)
 	})
 
-	reg, err := admin.NewRegistry()
-	if err != nil {
-		return nil, err
-	}
 	adminHandler, err := admin.NewHandler(admin.Config{
-		Registry: reg, Ping: b.client.Ping, ReadyTTL: cfg.ReadyCacheTTL, Logger: log,
+		Registry: b.ops.reg, Ping: b.ops.wrapPing(b.client.Ping), ReadyTTL: cfg.ReadyCacheTTL, Logger: log,
 	})
 	if err != nil {
 		return nil, err
@@ -166,6 +168,8 @@ func (b *bridge) run(ctx context.Context) error {
 	}{{b.okta, b.oktaLn}, {b.admin, b.adminLn}} {
 		go func() { errc <- s.srv.Serve(s.ln) }()
 	}
+	b.ops.start(ctx, b.upstream != nil, b.ops.wrapPing(b.client.Ping))
+	defer b.ops.stop()
 	b.log.Info("serving", zap.String("listen", b.OktaAddr()), zap.String("admin_listen", b.AdminAddr()),
 		zap.String("scim_base_url", "http://"+displayAddr(b.OktaAddr())+"/scim/v2"))
 

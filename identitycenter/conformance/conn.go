@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 // resource a POST created, so the suite leaves nothing behind.
 type Conn struct {
 	t      T
+	ctx    context.Context // the case's context: requests end with it
 	target Target
 	client *http.Client
 	prefix string // scimbridge-conf-<random>: every name the case creates starts with it
@@ -36,7 +38,11 @@ func newConn(t T, target Target, fx *fixtures) *Conn {
 	if client == nil {
 		client = &http.Client{Timeout: 60 * time.Second}
 	}
-	return &Conn{t: t, target: target, client: client, prefix: NewPrefix(), fx: fx}
+	ctx := context.Background()
+	if tc, ok := t.(interface{ Context() context.Context }); ok {
+		ctx = tc.Context() // *testing.T: cancelled when the case ends
+	}
+	return &Conn{t: t, ctx: ctx, target: target, client: client, prefix: NewPrefix(), fx: fx}
 }
 
 // NewPrefix returns a fresh "scimbridge-conf-<8 hex>" prefix.
@@ -129,7 +135,11 @@ func (c *Conn) send(method, rawURL, authorization string, body any) (*Response, 
 			return r, err
 		}
 		c.t.Logf("throttled (429), retrying in %v: %s %s", backoff, method, redact(rawURL))
-		time.Sleep(backoff)
+		select {
+		case <-time.After(backoff):
+		case <-c.ctx.Done():
+			return nil, fmt.Errorf("%s %s: throttled, and the case ended while waiting: %w", method, redact(rawURL), c.ctx.Err())
+		}
 		backoff *= 2
 	}
 }
@@ -139,7 +149,7 @@ func (c *Conn) sendOnce(method, rawURL, authorization string, payload []byte) (*
 	if payload != nil {
 		rd = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequest(method, rawURL, rd)
+	req, err := http.NewRequestWithContext(c.ctx, method, rawURL, rd)
 	if err != nil {
 		return nil, fmt.Errorf("build %s %s: %w", method, redact(rawURL), err)
 	}
@@ -202,6 +212,8 @@ func (c *Conn) cleanupOn(owner T, resourceURL string) {
 	}
 	cc := *c
 	cc.t = owner // a throttled cleanup logs to the owner, which is still running
+	// *testing.T cancels its context before cleanups run; deletion must still happen.
+	cc.ctx = context.WithoutCancel(c.ctx)
 	owner.Cleanup(func() {
 		r, err := cc.send(http.MethodDelete, resourceURL, auth, nil)
 		switch {

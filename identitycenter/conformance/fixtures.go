@@ -195,7 +195,7 @@ func (c *Conn) BigGroup() (groupID string, userIDs []string) {
 		return fx.big.groupID, fx.big.userIDs
 	}
 	// Build with a Conn whose creations are deleted when the owner ends.
-	b := &Conn{t: &ownedT{T: c.t, owner: fx.owner}, target: c.target, client: c.client, prefix: NewPrefix(), fx: fx}
+	b := &Conn{t: &ownedT{T: c.t, owner: fx.owner}, ctx: c.ctx, target: c.target, client: c.client, prefix: NewPrefix(), fx: fx}
 	ok := false
 	defer func() {
 		if !ok {

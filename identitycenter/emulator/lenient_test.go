@@ -144,14 +144,17 @@ func (r *confRecorder) Cleanup(f func()) {
 	r.cleanups = append(r.cleanups, f)
 }
 
+// caseResult is how a recorded case ended.
+type caseResult struct {
+	failed   bool
+	panicked string // the panic value, if the case panicked
+	messages []string
+}
+
 // runCaseRecorded runs one case in its own goroutine (so Fatalf's Goexit ends
 // only the case), then its cleanups, last registered first. The verdict is
 // taken before cleanup.
-func runCaseRecorded(cs conformance.Case, target conformance.Target) (result struct {
-	failed   bool
-	panicked string
-	messages []string
-}) {
+func runCaseRecorded(cs conformance.Case, target conformance.Target) (result caseResult) {
 	rec := &confRecorder{name: cs.Name}
 	runInGoroutine(rec, func() { cs.Run(rec, conformance.NewConn(rec, target)) })
 	rec.mu.Lock()

@@ -66,6 +66,11 @@ type Store struct {
 	// a lenient emulator (Options.Lenient[RuleUserUnique] / [RuleGroupUnique]).
 	skipUserUnique  bool
 	skipGroupUnique bool
+	// unique indexes the unique keys ("user.name:…", "group.ext:…") to the ids
+	// holding them, so a uniqueness check costs O(1), not a scan of every
+	// user: seeding 10,000 users must not be quadratic. A set, not one id,
+	// because a lenient store may hold duplicates.
+	unique map[string]map[string]struct{}
 }
 
 // NewStore returns an empty store with a random identity store id d-xxxxxxxxxx.
@@ -78,6 +83,7 @@ func NewStore() *Store {
 		users:           map[string]*User{},
 		groups:          map[string]*Group{},
 		members:         map[string]map[string]*Membership{},
+		unique:          map[string]map[string]struct{}{},
 	}
 }
 
@@ -113,6 +119,7 @@ func (s *Store) CreateUser(attrs map[string]any) (User, error) {
 	now := s.now()
 	u := &User{ID: s.newID(), Attrs: deepCopy(attrs), Created: now, LastModified: now, seq: s.seq}
 	s.users[u.ID] = u
+	s.index(u.ID, userIndexKeys(u.Attrs), nil)
 	return u.copy(), nil
 }
 
@@ -144,6 +151,7 @@ func (s *Store) UpdateUser(id string, fn func(attrs map[string]any) (map[string]
 	if err := s.checkUserUnique(id, next); err != nil {
 		return User{}, err
 	}
+	s.index(id, userIndexKeys(next), userIndexKeys(u.Attrs))
 	u.Attrs = deepCopy(next)
 	u.LastModified = s.now()
 	return u.copy(), nil
@@ -153,9 +161,11 @@ func (s *Store) UpdateUser(id string, fn func(attrs map[string]any) (map[string]
 func (s *Store) DeleteUser(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.users[id]; !ok {
+	u, ok := s.users[id]
+	if !ok {
 		return fmt.Errorf("user %q: %w", id, ErrNotFound)
 	}
+	s.index(id, nil, userIndexKeys(u.Attrs))
 	delete(s.users, id)
 	for _, m := range s.members {
 		delete(m, id)
@@ -193,6 +203,7 @@ func (s *Store) CreateGroup(displayName, externalID string, memberIDs []string) 
 	now := s.now()
 	g := &Group{ID: s.newID(), DisplayName: displayName, ExternalID: externalID, Created: now, LastModified: now, seq: s.seq}
 	s.groups[g.ID] = g
+	s.index(g.ID, groupIndexKeys(displayName, externalID), nil)
 	s.members[g.ID] = map[string]*Membership{}
 	for _, uid := range memberIDs {
 		s.addMemberLocked(g.ID, uid)
@@ -244,6 +255,7 @@ func (s *Store) UpdateGroup(id string, c GroupChange) (Group, error) {
 			return Group{}, fmt.Errorf("member %q: %w", uid, ErrNotFound)
 		}
 	}
+	s.index(id, groupIndexKeys(name, ext), groupIndexKeys(g.DisplayName, g.ExternalID))
 	g.DisplayName, g.ExternalID = name, ext
 	for _, uid := range c.Add {
 		s.addMemberLocked(id, uid)
@@ -259,9 +271,11 @@ func (s *Store) UpdateGroup(id string, c GroupChange) (Group, error) {
 func (s *Store) DeleteGroup(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.groups[id]; !ok {
+	g, ok := s.groups[id]
+	if !ok {
 		return fmt.Errorf("group %q: %w", id, ErrNotFound)
 	}
+	s.index(id, nil, groupIndexKeys(g.DisplayName, g.ExternalID))
 	delete(s.groups, id)
 	delete(s.members, id)
 	return nil
@@ -337,19 +351,13 @@ func (s *Store) checkUserUnique(selfID string, attrs map[string]any) error {
 		return nil
 	}
 	name, email, ext := userKeys(attrs)
-	for id, u := range s.users {
-		if id == selfID {
-			continue
-		}
-		n, e, x := userKeys(u.Attrs)
-		switch {
-		case name != "" && strings.EqualFold(name, n):
-			return fmt.Errorf("userName %q: %w", name, ErrConflict)
-		case email != "" && strings.EqualFold(email, e):
-			return fmt.Errorf("primary email %q: %w", email, ErrConflict)
-		case ext != "" && ext == x:
-			return fmt.Errorf("externalId %q: %w", ext, ErrConflict)
-		}
+	switch {
+	case name != "" && s.heldByOther(selfID, "user.name:"+strings.ToLower(name)):
+		return fmt.Errorf("userName %q: %w", name, ErrConflict)
+	case email != "" && s.heldByOther(selfID, "user.email:"+strings.ToLower(email)):
+		return fmt.Errorf("primary email %q: %w", email, ErrConflict)
+	case ext != "" && s.heldByOther(selfID, "user.ext:"+ext):
+		return fmt.Errorf("externalId %q: %w", ext, ErrConflict)
 	}
 	return nil
 }
@@ -358,18 +366,62 @@ func (s *Store) checkGroupUnique(selfID, displayName, externalID string) error {
 	if s.skipGroupUnique {
 		return nil
 	}
-	for id, g := range s.groups {
-		if id == selfID {
-			continue
-		}
-		if strings.EqualFold(g.DisplayName, displayName) {
-			return fmt.Errorf("group displayName %q: %w", displayName, ErrConflict)
-		}
-		if externalID != "" && g.ExternalID == externalID {
-			return fmt.Errorf("group externalId %q: %w", externalID, ErrConflict)
-		}
+	if s.heldByOther(selfID, "group.name:"+strings.ToLower(displayName)) {
+		return fmt.Errorf("group displayName %q: %w", displayName, ErrConflict)
+	}
+	if externalID != "" && s.heldByOther(selfID, "group.ext:"+externalID) {
+		return fmt.Errorf("group externalId %q: %w", externalID, ErrConflict)
 	}
 	return nil
+}
+
+// heldByOther reports whether a resource other than selfID holds key.
+func (s *Store) heldByOther(selfID, key string) bool {
+	for id := range s.unique[key] {
+		if id != selfID {
+			return true
+		}
+	}
+	return false
+}
+
+// index moves id from the old unique keys to the new ones.
+func (s *Store) index(id string, add, remove []string) {
+	for _, k := range remove {
+		delete(s.unique[k], id)
+		if len(s.unique[k]) == 0 {
+			delete(s.unique, k)
+		}
+	}
+	for _, k := range add {
+		if s.unique[k] == nil {
+			s.unique[k] = map[string]struct{}{}
+		}
+		s.unique[k][id] = struct{}{}
+	}
+}
+
+func userIndexKeys(attrs map[string]any) []string {
+	name, email, ext := userKeys(attrs)
+	var keys []string
+	if name != "" {
+		keys = append(keys, "user.name:"+strings.ToLower(name))
+	}
+	if email != "" {
+		keys = append(keys, "user.email:"+strings.ToLower(email))
+	}
+	if ext != "" {
+		keys = append(keys, "user.ext:"+ext)
+	}
+	return keys
+}
+
+func groupIndexKeys(displayName, externalID string) []string {
+	keys := []string{"group.name:" + strings.ToLower(displayName)}
+	if externalID != "" {
+		keys = append(keys, "group.ext:"+externalID)
+	}
+	return keys
 }
 
 // userKeys returns the attributes that must be unique: userName, the primary

@@ -166,7 +166,11 @@ func TestUserEnterprise(t *testing.T) {
 func TestUserAddresses(t *testing.T) {
 	// identity-center-scim.md §4 Lifecycle: "Okta address updates need all five fields … If any is missing, the push fails."
 	full := `{"streetAddress":"1 Main St","locality":"Springfield","region":"IL","postalCode":"62701","country":"US","type":"work"}`
-	out, _ := mustUser(t, `{"userName":"a@x.io","displayName":"A B","name":{"givenName":"A","familyName":"B"},"addresses":[`+full+`]}`, Options{})
+	other := `{"streetAddress":"2 Side St","locality":"Shelbyville","region":"IL","postalCode":"62565","country":"US","type":"home"}`
+	out, rules := mustUser(t, `{"userName":"a@x.io","displayName":"A B","name":{"givenName":"A","familyName":"B"},"addresses":[`+full+`,`+other+`]}`, Options{})
+	if !slices.Contains(rules, RuleAddressesSingle) {
+		t.Errorf("rules %v lack %s", rules, RuleAddressesSingle)
+	}
 	if got := asJSON(out["addresses"]); got != `[`+full+`]` && !reflect.DeepEqual(out["addresses"], []any{decode(t, full)}) {
 		t.Errorf("complete address changed: %s", got)
 	}

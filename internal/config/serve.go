@@ -31,6 +31,12 @@ const (
 	EnvLogFormat     = "SCIM_BRIDGE_LOG_FORMAT"
 	EnvDrainTimeout  = "SCIM_BRIDGE_DRAIN_TIMEOUT"
 	EnvReadyCacheTTL = "SCIM_BRIDGE_READY_CACHE_TTL"
+	// EnvUpstreamTokenExpires (or _FILE) is the Identity Center token's
+	// expiry, RFC 3339: AWS issues it for one year and has no API to read it
+	// (identity-center-scim.md §8).
+	EnvUpstreamTokenExpires = "SCIM_BRIDGE_UPSTREAM_TOKEN_EXPIRES"
+	EnvSecretPollInterval   = "SCIM_BRIDGE_SECRET_POLL_INTERVAL"
+	EnvLogSampleGets        = "SCIM_BRIDGE_LOG_SAMPLE_GETS"
 )
 
 // Name policies for users Okta sends without a full name (identity-center-scim.md
@@ -58,9 +64,20 @@ type Serve struct {
 	LogFormat     string // json, console
 	DrainTimeout  time.Duration
 	ReadyCacheTTL time.Duration
+	// UpstreamTokenExpires is the configured expiry of the Identity Center
+	// token (RFC 3339); nil when not configured. A *secret.File when read
+	// from a file, so it reloads with the token.
+	UpstreamTokenExpires secret.Source
+	// SecretPollInterval is how often token files are checked for changes.
+	SecretPollInterval time.Duration
+	// LogSampleGets keeps one request-log line in every N successful GETs
+	// (1 = all, 0 = none); writes and errors are always logged.
+	LogSampleGets int
 
-	tokenFile         string
-	upstreamTokenFile string
+	tokenFile                string
+	upstreamTokenFile        string
+	upstreamTokenExpires     string
+	upstreamTokenExpiresFile string
 }
 
 // Emulated reports whether serve must start the built-in emulator.
@@ -79,6 +96,10 @@ func (c *Serve) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogFormat, "log-format", "json", "json|console (env "+EnvLogFormat+")")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", 25*time.Second, "on SIGTERM, how long in-flight requests may finish (env "+EnvDrainTimeout+")")
 	fs.DurationVar(&c.ReadyCacheTTL, "ready-cache-ttl", 5*time.Second, "how long /readyz reuses its last upstream check (env "+EnvReadyCacheTTL+")")
+	fs.StringVar(&c.upstreamTokenExpires, "upstream-token-expires", "", "when the Identity Center token expires, RFC 3339 (2027-03-01 or 2027-03-01T12:00:00Z): one year after it was generated; drives the expiry metric and warnings from 30 days before (env "+EnvUpstreamTokenExpires+")")
+	fs.StringVar(&c.upstreamTokenExpiresFile, "upstream-token-expires-file", "", "file holding --upstream-token-expires, reloaded with the token (env "+EnvUpstreamTokenExpires+"_FILE)")
+	fs.DurationVar(&c.SecretPollInterval, "secret-poll-interval", 5*time.Second, "how often token files are checked for changes; SIGHUP reloads at once (env "+EnvSecretPollInterval+")")
+	fs.IntVar(&c.LogSampleGets, "log-sample-gets", 1, "request log: keep 1 line in N successful GETs (1 = all, 0 = none); writes and errors are always logged (env "+EnvLogSampleGets+")")
 }
 
 // Resolve applies the environment to every flag not given on the command
@@ -90,6 +111,8 @@ func (c *Serve) Resolve(fs *flag.FlagSet, getenv func(string) string) error {
 		"listen": EnvListen, "admin-listen": EnvAdminListen, "upstream-url": EnvUpstreamURL,
 		"names": EnvNames, "log-level": EnvLogLevel, "log-format": EnvLogFormat,
 		"drain-timeout": EnvDrainTimeout, "ready-cache-ttl": EnvReadyCacheTTL,
+		"upstream-token-expires": EnvUpstreamTokenExpires, "secret-poll-interval": EnvSecretPollInterval,
+		"log-sample-gets": EnvLogSampleGets,
 	} {
 		if v := getenv(env); v != "" && !set[flagName] {
 			if err := fs.Set(flagName, v); err != nil {
@@ -98,10 +121,13 @@ func (c *Serve) Resolve(fs *flag.FlagSet, getenv func(string) string) error {
 		}
 	}
 	var err error
-	if c.UpstreamToken, err = lookupSecret(getenv, EnvUpstreamToken, c.upstreamTokenFile, "--upstream-token-file"); err != nil {
+	if c.UpstreamToken, err = lookupSecret(getenv, EnvUpstreamToken, c.upstreamTokenFile, "--upstream-token-file", nil); err != nil {
 		return err
 	}
-	if c.Tokens, err = lookupSecret(getenv, EnvToken, c.tokenFile, "--token-file"); err != nil {
+	if c.Tokens, err = lookupSecret(getenv, EnvToken, c.tokenFile, "--token-file", secret.CheckInbound); err != nil {
+		return err
+	}
+	if c.UpstreamTokenExpires, err = c.lookupExpiry(getenv, set["upstream-token-expires"]); err != nil {
 		return err
 	}
 	return c.validate()
@@ -110,9 +136,9 @@ func (c *Serve) Resolve(fs *flag.FlagSet, getenv func(string) string) error {
 // lookupSecret reads a secret from the --*-file flag, else NAME_FILE, else
 // NAME. Both NAME and NAME_FILE set is refused: which one wins would be a
 // guess.
-func lookupSecret(getenv func(string) string, name, flagFile, flagName string) (secret.Source, error) {
+func lookupSecret(getenv func(string) string, name, flagFile, flagName string, check func(string) error) (secret.Source, error) {
 	if flagFile != "" {
-		f, err := secret.ReadFile(flagFile)
+		f, err := secret.ReadFileWith(flagFile, check)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", flagName, err)
 		}
@@ -123,13 +149,41 @@ func lookupSecret(getenv func(string) string, name, flagFile, flagName string) (
 	case val != "" && file != "":
 		return nil, fmt.Errorf("both %s and %s_FILE are set; set one", name, name)
 	case file != "":
-		f, err := secret.ReadFile(file)
+		f, err := secret.ReadFileWith(file, check)
 		if err != nil {
 			return nil, fmt.Errorf("%s_FILE: %w", name, err)
 		}
 		return f, nil
 	case strings.TrimSpace(val) != "":
 		return secret.Static(strings.TrimSpace(val)), nil
+	}
+	return nil, nil
+}
+
+// lookupExpiry reads the upstream token's expiry from the flag or
+// environment value (already applied to c.upstreamTokenExpires), or from a
+// file, which is then reloaded with the token. Value and file together are
+// refused. flagGiven says the value came from the command line.
+func (c *Serve) lookupExpiry(getenv func(string) string, flagGiven bool) (secret.Source, error) {
+	file := c.upstreamTokenExpiresFile
+	if file == "" && !flagGiven {
+		file = getenv(EnvUpstreamTokenExpires + "_FILE")
+	}
+	val := strings.TrimSpace(c.upstreamTokenExpires)
+	switch {
+	case val != "" && file != "":
+		return nil, fmt.Errorf("the Identity Center token expiry is set both as a value and as a file (--upstream-token-expires, --upstream-token-expires-file, %s, %s_FILE); set one", EnvUpstreamTokenExpires, EnvUpstreamTokenExpires)
+	case file != "":
+		f, err := secret.ReadFileWith(file, secret.CheckExpiry)
+		if err != nil {
+			return nil, fmt.Errorf("upstream token expiry file: %w", err)
+		}
+		return f, nil
+	case val != "":
+		if err := secret.CheckExpiry(val); err != nil {
+			return nil, fmt.Errorf("--upstream-token-expires / %s: %w", EnvUpstreamTokenExpires, err)
+		}
+		return secret.Static(val), nil
 	}
 	return nil, nil
 }
@@ -173,8 +227,16 @@ func (c *Serve) validate() error {
 			errs = append(errs, fmt.Errorf("no inbound token: set %s or %s_FILE to the token(s) Okta presents", EnvToken, EnvToken))
 		}
 	}
-	if c.Tokens != nil && len(secret.Split(c.Tokens.Value())) == 0 {
-		errs = append(errs, fmt.Errorf("%s holds no token (only commas and spaces)", EnvToken))
+	if c.Tokens != nil {
+		if err := secret.CheckInbound(c.Tokens.Value()); err != nil {
+			errs = append(errs, fmt.Errorf("%s %w", EnvToken, err))
+		}
+	}
+	if c.SecretPollInterval <= 0 {
+		errs = append(errs, fmt.Errorf("--secret-poll-interval %s: must be positive", c.SecretPollInterval))
+	}
+	if c.LogSampleGets < 0 {
+		errs = append(errs, fmt.Errorf("--log-sample-gets %d: must be 0 (none), 1 (all) or more", c.LogSampleGets))
 	}
 	return errors.Join(errs...)
 }

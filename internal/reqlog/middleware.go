@@ -31,6 +31,23 @@ const (
 // When the context already carries an Entry (an outer Middleware), it only
 // calls next, so nesting never doubles the line.
 func Middleware(log *zap.Logger, next http.Handler) http.Handler {
+	return MiddlewareWith(log, Options{}, next)
+}
+
+// Options extend Middleware for serve: metrics from the same Record as the
+// log line, and sampling of the line.
+type Options struct {
+	// Observe, when set, receives every finished request's Record, whether
+	// or not its line is logged, so the metrics and the log agree.
+	Observe func(r *http.Request, status int, d time.Duration, rec Record)
+	// Keep, when set, decides whether the line is written; the rest of the
+	// request is unaffected. Nil keeps every line.
+	Keep func(method string, status int) bool
+}
+
+// MiddlewareWith is Middleware with Options. Only the outermost middleware
+// on a request observes and logs it.
+func MiddlewareWith(log *zap.Logger, opts Options, next http.Handler) http.Handler {
 	if log == nil {
 		log = zap.NewNop()
 	}
@@ -51,7 +68,13 @@ func Middleware(log *zap.Logger, next http.Handler) http.Handler {
 		w.Header().Set(RequestIDHeader, id)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
-		writeLine(log, r, sw.statusOrOK(), time.Since(start), e.Snapshot(), st)
+		status, d, rec := sw.statusOrOK(), time.Since(start), e.Snapshot()
+		if opts.Keep == nil || opts.Keep(r.Method, status) {
+			writeLine(log, r, status, d, rec, st)
+		}
+		if opts.Observe != nil {
+			opts.Observe(r, status, d, rec)
+		}
 	})
 }
 

@@ -7,6 +7,7 @@ package secret
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -26,18 +27,29 @@ func (s Static) Value() string { return string(s) }
 
 // File is a secret read from a file (Kubernetes secret volume, Docker
 // secret). Surrounding whitespace, including the trailing newline most
-// editors add, is trimmed. Reload re-reads it; callers see the new value on
-// their next Value call.
+// editors add, is trimmed. Reload re-reads it; Refresh re-reads it only when
+// its content changed. Callers see the new value on their next Value call.
 type File struct {
-	path string
-	mu   sync.RWMutex
-	val  string
+	path  string
+	check func(string) error // extra validation of a new value; may be nil
+	mu    sync.RWMutex
+	val   string
+	seen  [sha256.Size]byte // hash of the content last read, good or bad
+	// unreadable is set while the file cannot be read, so that a missing
+	// file is reported once, not on every poll.
+	unreadable bool
 }
 
 // ReadFile reads the secret at path. An empty file is an error: an empty
 // bearer token is never meant.
 func ReadFile(path string) (*File, error) {
-	f := &File{path: path}
+	return ReadFileWith(path, nil)
+}
+
+// ReadFileWith is ReadFile with a check every value must pass, at start and
+// on every reload (e.g. CheckInbound).
+func ReadFileWith(path string, check func(string) error) (*File, error) {
+	f := &File{path: path, check: check}
 	if err := f.Reload(); err != nil {
 		return nil, err
 	}
@@ -46,18 +58,44 @@ func ReadFile(path string) (*File, error) {
 
 // Reload re-reads the file. On error the previous value is kept.
 func (f *File) Reload() error {
+	_, err := f.load(true)
+	return err
+}
+
+// Refresh re-reads the file and applies it if its content changed since the
+// last read. changed is true when the content was new, whether or not it was
+// valid: a bad file is reported once, not on every poll. On error the
+// previous value is kept.
+func (f *File) Refresh() (changed bool, err error) {
+	return f.load(false)
+}
+
+func (f *File) load(force bool) (bool, error) {
 	b, err := os.ReadFile(f.path)
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("read secret file: %w", err)
+		changed := force || !f.unreadable
+		f.unreadable = true
+		return changed, fmt.Errorf("read secret file: %w", err)
 	}
+	f.unreadable = false
+	sum := sha256.Sum256(b)
+	if !force && sum == f.seen {
+		return false, nil
+	}
+	f.seen = sum
 	v := strings.TrimSpace(string(b))
 	if v == "" {
-		return fmt.Errorf("secret file %s is empty", f.path)
+		return true, fmt.Errorf("secret file %s is empty", f.path)
 	}
-	f.mu.Lock()
+	if f.check != nil {
+		if err := f.check(v); err != nil {
+			return true, fmt.Errorf("secret file %s: %w", f.path, err)
+		}
+	}
 	f.val = v
-	f.mu.Unlock()
-	return nil
+	return true, nil
 }
 
 // Path is the file the secret is read from.
@@ -68,6 +106,23 @@ func (f *File) Value() string {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	return f.val
+}
+
+// MaxInboundTokens is how many tokens Okta may present at once: the one in
+// use and its successor during a rotation (the same limit Identity Center
+// sets on its own tokens, identity-center-scim.md §8: "At most 2 access
+// tokens exist at a time per directory").
+const MaxInboundTokens = 2
+
+// CheckInbound accepts a comma-separated list of one or two tokens.
+func CheckInbound(v string) error {
+	switch n := len(Split(v)); {
+	case n == 0:
+		return errors.New("holds no token (only commas and spaces)")
+	case n > MaxInboundTokens:
+		return fmt.Errorf("holds %d tokens; at most %d are accepted at once (the current one and its successor)", n, MaxInboundTokens)
+	}
+	return nil
 }
 
 // Tokens is a comma-separated list of accepted tokens read from a Source, so

@@ -1,0 +1,314 @@
+package identitycenter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/scim-bridge/scim-bridge/identitycenter/translate"
+	"github.com/scim-bridge/scim-bridge/internal/reqlog"
+)
+
+// GroupProvisioner is a Provisioner that also serves Okta's /Groups, reading
+// group membership with its MemberReader. It serves /Users as the
+// Provisioner does.
+type GroupProvisioner struct {
+	*Provisioner
+	members MemberReader
+}
+
+var (
+	_ Groups = (*GroupProvisioner)(nil)
+	_ Users  = (*GroupProvisioner)(nil)
+	_ Groups = (*Provisioner)(nil)
+)
+
+// WithMemberReader returns p serving /Groups with r for membership reads
+// (an IdentityStoreReader, or FallbackMembers around one). nil → SCIMMembers.
+func (p *Provisioner) WithMemberReader(r MemberReader) *GroupProvisioner {
+	if r == nil {
+		r = SCIMMembers{Client: p.client}
+	}
+	return &GroupProvisioner{Provisioner: p, members: r}
+}
+
+// The Provisioner alone serves /Groups with the SCIM membership reader.
+
+// CreateGroup: see GroupProvisioner.CreateGroup.
+func (p *Provisioner) CreateGroup(ctx context.Context, attrs Resource) (Resource, error) {
+	return p.WithMemberReader(nil).CreateGroup(ctx, attrs)
+}
+
+// GetGroup: see GroupProvisioner.GetGroup.
+func (p *Provisioner) GetGroup(ctx context.Context, id string) (Resource, error) {
+	return p.WithMemberReader(nil).GetGroup(ctx, id)
+}
+
+// ReplaceGroup: see GroupProvisioner.ReplaceGroup.
+func (p *Provisioner) ReplaceGroup(ctx context.Context, id string, attrs Resource) (Resource, error) {
+	return p.WithMemberReader(nil).ReplaceGroup(ctx, id, attrs)
+}
+
+// PatchGroup: see GroupProvisioner.PatchGroup.
+func (p *Provisioner) PatchGroup(ctx context.Context, id string, ops []PatchOp) (Resource, error) {
+	return p.WithMemberReader(nil).PatchGroup(ctx, id, ops)
+}
+
+// DeleteGroup: see GroupProvisioner.DeleteGroup.
+func (p *Provisioner) DeleteGroup(ctx context.Context, id string) error {
+	return p.WithMemberReader(nil).DeleteGroup(ctx, id)
+}
+
+// ListGroups: see GroupProvisioner.ListGroups.
+func (p *Provisioner) ListGroups(ctx context.Context, q ListQuery) (ListResult, error) {
+	return p.WithMemberReader(nil).ListGroups(ctx, q)
+}
+
+// CreateGroup serves Okta's push (okta-scim-client.md §1.8): POST with the
+// first 100 members (identity-center-scim.md §5 CreateGroup "at most 100
+// members in the create request"), then the rest as PATCH adds of ≤100. The
+// 201 body is the group as created, with the members Okta sent.
+func (g *GroupProvisioner) CreateGroup(ctx context.Context, attrs Resource) (Resource, error) {
+	body, rules, err := translate.Group(attrs)
+	applied(ctx, rules)
+	if err != nil {
+		return nil, badRequest(err)
+	}
+	e := reqlog.From(ctx)
+	e.SetSubject("displayName", body.DisplayName)
+	e.SetSubject("externalId", body.ExternalID)
+	first := body.Members[:min(len(body.Members), translate.MaxMemberChanges)]
+	rest := body.Members[len(first):]
+	res := Resource{"schemas": []any{translate.SchemaGroup}, "displayName": body.DisplayName, "members": memberValues(first)}
+	if body.ExternalID != "" {
+		res["externalId"] = body.ExternalID
+	}
+	created, err := g.client.CreateGroup(ctx, res)
+	if err != nil {
+		if missing := g.missingUsers(ctx, err, adds(first)); len(missing) > 0 {
+			return nil, unknownMembersError(missing, nil, plan{}, nil)
+		}
+		return nil, fmt.Errorf("create group: %w", err)
+	}
+	id := str(created["id"])
+	e.SetSubject("id", id)
+	if len(rest) > 0 {
+		e.Rule(translate.RuleCreateMembersBatched)
+		pl := plan{
+			groupID: id,
+			changes: adds(rest),
+			already: fmt.Sprintf("group %q was created (id %s) with the first %d of %d members", body.DisplayName, id, len(first), len(body.Members)),
+			// A refused member undoes the whole push: the group did not
+			// exist before this request.
+			rollback: func(ctx context.Context) error { return g.client.DeleteGroup(ctx, id) },
+		}
+		if err := g.apply(ctx, pl); err != nil {
+			return nil, fmt.Errorf("create group: %w", err)
+		}
+	}
+	created["members"] = memberValues(body.Members)
+	return created, nil
+}
+
+// GetGroup reads one group. identity-center-scim.md §5: its "members" is
+// always empty; Okta's AWS app expects exactly that.
+func (g *GroupProvisioner) GetGroup(ctx context.Context, id string) (Resource, error) {
+	reqlog.From(ctx).SetSubject("id", id)
+	res, err := g.client.GetGroup(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("get group: %w", err)
+	}
+	reqlog.From(ctx).SetSubject("displayName", str(res["displayName"]))
+	return res, nil
+}
+
+// PatchGroup serves Okta's group PATCHes: member adds and filtered removes
+// (okta-scim-client.md §1.10), full pushes (§1.11, replace of members, as a
+// diff), renames (§1.9, skipped when unchanged). It answers 204.
+func (g *GroupProvisioner) PatchGroup(ctx context.Context, id string, ops []PatchOp) (Resource, error) {
+	reqlog.From(ctx).SetSubject("id", id)
+	in := make([]translate.Op, len(ops))
+	for i, op := range ops {
+		in[i] = translate.Op(op)
+	}
+	gp, rules, err := translate.GroupPatchOps(in)
+	applied(ctx, rules)
+	if err != nil {
+		return nil, badRequest(err)
+	}
+	if err := g.update(ctx, id, gp, nil); err != nil {
+		return nil, fmt.Errorf("patch group: %w", err)
+	}
+	return nil, nil
+}
+
+// ReplaceGroup serves the custom app's PUT (okta-scim-client.md §1.10 "AIW
+// apps send PUT /Groups/{id} … replacing the whole member list").
+// identity-center-scim.md §2: there is no PutGroup, so it becomes a rename
+// (when the name changed) plus a member diff. externalId is set when sent
+// and otherwise kept; members absent from the body are kept.
+func (g *GroupProvisioner) ReplaceGroup(ctx context.Context, id string, attrs Resource) (Resource, error) {
+	reqlog.From(ctx).SetSubject("id", id)
+	body, rules, err := translate.Group(attrs)
+	applied(ctx, rules)
+	if err != nil {
+		return nil, badRequest(err)
+	}
+	reqlog.From(ctx).Rule(translate.RuleGroupPutAsPatch)
+	gp := translate.GroupPatch{DisplayName: &body.DisplayName}
+	if body.ExternalID != "" {
+		gp.ExternalID = &body.ExternalID
+	}
+	if body.HasMembers {
+		gp.Members = []translate.MemberStep{{Action: translate.MembersReplace, IDs: body.Members}}
+	} else {
+		reqlog.From(ctx).Rule(translate.RuleGroupPutMembersKept)
+	}
+	var cur Resource
+	if err := g.update(ctx, id, gp, &cur); err != nil {
+		return nil, fmt.Errorf("replace group: %w", err)
+	}
+	cur["displayName"] = body.DisplayName
+	if body.ExternalID != "" {
+		cur["externalId"] = body.ExternalID
+	}
+	if body.HasMembers {
+		cur["members"] = memberValues(body.Members)
+	}
+	return cur, nil
+}
+
+// update applies a translated group change: attribute ops compared with the
+// group as it is, member steps resolved against its members when needed,
+// then sent in batches. cur, when set, receives the group as read.
+func (g *GroupProvisioner) update(ctx context.Context, id string, gp translate.GroupPatch, cur *Resource) error {
+	pl := plan{groupID: id}
+	if gp.HasAttributes() || cur != nil {
+		// One GET tells whether the name really changes (okta-scim-client.md
+		// §1.9: the rename is re-sent "each time there's a group membership
+		// update"), answers 404 for a missing group before any write, and
+		// gives the values a rollback restores.
+		old, err := g.client.GetGroup(ctx, id)
+		if err != nil {
+			return err
+		}
+		if cur != nil {
+			*cur = old
+		}
+		skipUnchanged(ctx, &gp, old)
+		pl.head = translate.AttributeOps(gp)
+		pl.undoHead = restoreOps(gp, old)
+	}
+	// The current members are needed to diff a replace, and for more than
+	// one batch: then a failure part-way must be undoable and a retry must
+	// send only what is missing.
+	known := gp.ReplacesMembers() || gp.MemberIDs() > translate.MaxMemberChanges
+	var current []string
+	if known {
+		var err error
+		if current, err = g.members.GroupMembers(ctx, id); err != nil {
+			return err
+		}
+	}
+	changes, rules := translate.ResolveMembers(gp.Members, current, known)
+	applied(ctx, rules)
+	pl.changes = changes
+	if len(pl.head) == 0 && len(pl.changes) == 0 {
+		return nil
+	}
+	err := g.apply(ctx, pl)
+	var e *Error
+	if err != nil && !known && len(changes) > 0 && errors.As(err, &e) && e.Upstream && e.Status == http.StatusConflict {
+		// Whether Identity Center refuses an add of a member (or a remove of
+		// a non-member) is UNCONFIRMED; the emulator takes both as no-ops.
+		// Safe either way: re-read the members and send only real changes.
+		if current, rerr := g.members.GroupMembers(ctx, id); rerr == nil {
+			changes, rules = translate.ResolveMembers(gp.Members, current, true)
+			applied(ctx, rules)
+			pl.changes = changes
+			if len(pl.head) == 0 && len(pl.changes) == 0 {
+				return nil
+			}
+			return g.apply(ctx, pl)
+		}
+	}
+	return err
+}
+
+// skipUnchanged drops attribute changes that change nothing.
+func skipUnchanged(ctx context.Context, gp *translate.GroupPatch, old Resource) {
+	if gp.DisplayName != nil && *gp.DisplayName == str(old["displayName"]) {
+		gp.DisplayName = nil
+		reqlog.From(ctx).Rule(translate.RuleRenameUnchanged)
+	}
+	if gp.ExternalID != nil && *gp.ExternalID == str(old["externalId"]) {
+		gp.ExternalID = nil
+	}
+	if gp.RemoveExternalID && str(old["externalId"]) == "" {
+		gp.RemoveExternalID = false
+	}
+}
+
+// restoreOps are the ops that put back what AttributeOps(gp) changes.
+func restoreOps(gp translate.GroupPatch, old Resource) []translate.Op {
+	var undo translate.GroupPatch
+	if gp.DisplayName != nil {
+		name := str(old["displayName"])
+		undo.DisplayName = &name
+	}
+	if gp.ExternalID != nil || gp.RemoveExternalID {
+		if ext := str(old["externalId"]); ext != "" {
+			undo.ExternalID = &ext
+		} else {
+			undo.RemoveExternalID = true
+		}
+	}
+	return translate.AttributeOps(undo)
+}
+
+// DeleteGroup serves "Unlink pushed group → Delete the group in the target
+// app" (okta-scim-client.md §1.12): DELETE, 204.
+func (g *GroupProvisioner) DeleteGroup(ctx context.Context, id string) error {
+	reqlog.From(ctx).SetSubject("id", id)
+	if err := g.client.DeleteGroup(ctx, id); err != nil {
+		return fmt.Errorf("delete group: %w", err)
+	}
+	return nil
+}
+
+// ListGroups serves Okta's displayName lookup (okta-scim-client.md §1.8) and
+// group import (§1.2) with the shared lister: cursor walks, one snapshot per
+// import, exact totalResults.
+func (g *GroupProvisioner) ListGroups(ctx context.Context, q ListQuery) (ListResult, error) {
+	return g.lists.list(ctx, groupSource(g.client), q)
+}
+
+// groupSource: identity-center-scim.md §3 "ListGroups filter combinations:
+// displayName; externalId; id and member[s]; member[s] and id"; "id alone is
+// valid"; the production form `members.value eq "<user-id>"`.
+func groupSource(c *Client) listSource {
+	return listSource{
+		Kind:  "Groups",
+		Fetch: c.ListGroups,
+		Filters: [][]string{
+			{"displayName"}, {"externalId"}, {"id"}, {"members.value"}, {"id", "members.value"},
+		},
+	}
+}
+
+func memberValues(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = map[string]any{"value": id}
+	}
+	return out
+}
+
+func adds(ids []string) []translate.MemberChange {
+	out := make([]translate.MemberChange, len(ids))
+	for i, id := range ids {
+		out[i] = translate.MemberChange{Add: true, ID: id}
+	}
+	return out
+}

@@ -1,0 +1,192 @@
+package identitycenter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	sstypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/scim-bridge/scim-bridge/internal/reqlog"
+)
+
+// LoadAWSConfig loads the default AWS configuration (credential chain:
+// environment, shared files, web identity, container and instance roles) for
+// region, with an HTTP client the SDK can add AWS_CA_BUNDLE to. creds, when
+// set, replaces the chain (the emulator's dummy keys).
+func LoadAWSConfig(ctx context.Context, region string, creds aws.CredentialsProvider) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(region),
+		config.WithHTTPClient(awshttp.NewBuildableClient()),
+	}
+	if creds != nil {
+		opts = append(opts, config.WithCredentialsProvider(creds))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// IdentityStoreConfig configures an IdentityStoreReader.
+type IdentityStoreConfig struct {
+	AWS             aws.Config // region, credentials and HTTP client (LoadAWSConfig)
+	Endpoint        string     // "" → AWS's endpoint for the region; the emulator's URL in emulator mode
+	IdentityStoreID string     // "" → found with ssoadmin ListInstances on first use
+}
+
+// IdentityStoreReader reads group membership with the identitystore API.
+// identity-center-scim.md §10: ListGroupMemberships is "The way to read
+// membership, since SCIM GET hides members"; "A SCIM id is the same value as
+// the identitystore UserId or GroupId". Safe for concurrent use.
+type IdentityStoreReader struct {
+	is  *identitystore.Client
+	sso *ssoadmin.Client
+
+	mu      sync.Mutex
+	storeID string
+}
+
+// maxSDKAttempts: throttling arrives as "HTTP 400, Rate exceeded"
+// (identity-center-scim.md §10 ThrottlingException), which the SDK's
+// standard retryer recognises; a few more attempts than its default 3.
+const maxSDKAttempts = 5
+
+// NewIdentityStoreReader returns a reader; nothing is called until first use.
+func NewIdentityStoreReader(cfg IdentityStoreConfig) *IdentityStoreReader {
+	retryer := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = maxSDKAttempts })
+	}
+	r := &IdentityStoreReader{storeID: cfg.IdentityStoreID}
+	r.is = identitystore.NewFromConfig(cfg.AWS, func(o *identitystore.Options) {
+		o.Retryer = retryer()
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+	})
+	r.sso = ssoadmin.NewFromConfig(cfg.AWS, func(o *ssoadmin.Options) {
+		o.Retryer = retryer()
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+	})
+	return r
+}
+
+// IdentityStoreID returns the configured store id, or finds it with ssoadmin
+// ListInstances (identity-center-scim.md §10 "Locating the identity store":
+// "ssoadmin.ListInstances returns Instances[{InstanceArn, IdentityStoreId, …
+// Status}]"). Exactly one ACTIVE instance must exist; otherwise the operator
+// must name the store. A found id is kept; a failure is retried next time.
+func (r *IdentityStoreReader) IdentityStoreID(ctx context.Context) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.storeID != "" {
+		return r.storeID, nil
+	}
+	var active []string
+	p := ssoadmin.NewListInstancesPaginator(r.sso, &ssoadmin.ListInstancesInput{MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		start := time.Now()
+		out, err := p.NextPage(ctx)
+		record(ctx, "ssoadmin.ListInstances", "", start, resultMetadata(out), err)
+		if err != nil {
+			return "", fmt.Errorf("find the identity store with ssoadmin ListInstances: %w", err)
+		}
+		for _, in := range out.Instances {
+			// §10: "Status is one of CREATE_IN_PROGRESS, CREATE_FAILED, DELETE_IN_PROGRESS, ACTIVE."
+			if in.Status == sstypes.InstanceStatusActive || in.Status == "" {
+				active = append(active, aws.ToString(in.IdentityStoreId))
+			}
+		}
+	}
+	switch len(active) {
+	case 1:
+		r.storeID = active[0]
+		return r.storeID, nil
+	case 0:
+		return "", errors.New("ssoadmin ListInstances found no active IAM Identity Center instance: set --identity-store-id")
+	default:
+		return "", fmt.Errorf("ssoadmin ListInstances found %d active instances (%s): set --identity-store-id to the one the SCIM endpoint belongs to", len(active), strings.Join(active, ", "))
+	}
+}
+
+// GroupMembers implements MemberReader with ListGroupMemberships, 100 per
+// page (§10 "Paginated, MaxResults 1–100").
+func (r *IdentityStoreReader) GroupMembers(ctx context.Context, groupID string) ([]string, error) {
+	storeID, err := r.IdentityStoreID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	p := identitystore.NewListGroupMembershipsPaginator(r.is, &identitystore.ListGroupMembershipsInput{
+		IdentityStoreId: aws.String(storeID), GroupId: aws.String(groupID), MaxResults: aws.Int32(100),
+	})
+	for p.HasMorePages() {
+		start := time.Now()
+		out, err := p.NextPage(ctx)
+		record(ctx, "identitystore.ListGroupMemberships", groupID, start, resultMetadata(out), err)
+		if err != nil {
+			var nf *istypes.ResourceNotFoundException
+			if errors.As(err, &nf) {
+				return nil, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no group with id %q in Identity Center", groupID), Upstream: true}
+			}
+			return nil, fmt.Errorf("identitystore ListGroupMemberships for group %s: %w", groupID, err)
+		}
+		for _, m := range out.GroupMemberships {
+			// §5: "the identitystore MemberId union has only UserId."
+			if u, ok := m.MemberId.(*istypes.MemberIdMemberUserId); ok && u.Value != "" {
+				ids = append(ids, u.Value)
+			}
+		}
+	}
+	return ids, nil
+}
+
+func resultMetadata(out any) middleware.Metadata {
+	switch o := out.(type) {
+	case *identitystore.ListGroupMembershipsOutput:
+		if o != nil {
+			return o.ResultMetadata
+		}
+	case *ssoadmin.ListInstancesOutput:
+		if o != nil {
+			return o.ResultMetadata
+		}
+	}
+	return middleware.Metadata{}
+}
+
+// record adds one AWS API call to the request log line, as the SCIM client
+// does for its calls. Nothing in it is secret: operation and group id.
+func record(ctx context.Context, op, subject string, start time.Time, md middleware.Metadata, err error) {
+	c := reqlog.UpstreamCall{Method: "AWS", Path: op, Duration: time.Since(start), Attempts: 1, Status: http.StatusOK}
+	if subject != "" {
+		c.Path += " " + subject
+	}
+	if res, ok := retry.GetAttemptResults(md); ok && len(res.Results) > 0 {
+		c.Attempts = len(res.Results)
+	}
+	if err != nil {
+		c.Err = err.Error()
+		c.Status = 0
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) {
+			c.Status = re.HTTPStatusCode()
+		}
+	}
+	reqlog.From(ctx).AddUpstream(c)
+}

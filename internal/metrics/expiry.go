@@ -1,0 +1,60 @@
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var (
+	tokenExpiryDesc = prometheus.NewDesc(namespace+"_upstream_token_expiry_timestamp_seconds",
+		"Configured expiry of the Identity Center token (unix seconds); absent when not configured.", nil, nil)
+	tokenExpiresInDesc = prometheus.NewDesc(namespace+"_upstream_token_expires_in_seconds",
+		"Seconds until the Identity Center token expires (negative once expired).", nil, nil)
+	certExpiryDesc = prometheus.NewDesc(namespace+"_saml_certificate_expiry_timestamp_seconds",
+		"NotAfter of each known SAML signing certificate (unix seconds).", []string{"role", "serial"}, nil)
+	certExpiresInDesc = prometheus.NewDesc(namespace+"_saml_certificate_expires_in_seconds",
+		"Seconds until each known SAML signing certificate expires (negative once expired).", []string{"role", "serial"}, nil)
+)
+
+// expiryCollector reads the token expiry and the certificates at scrape
+// time, so a reload or a new certificate shows at the next scrape and the
+// expires-in gauges are always current.
+type expiryCollector struct {
+	cfg Config
+}
+
+func (c *expiryCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- tokenExpiryDesc
+	ch <- tokenExpiresInDesc
+	ch <- certExpiryDesc
+	ch <- certExpiresInDesc
+}
+
+func (c *expiryCollector) Collect(ch chan<- prometheus.Metric) {
+	now := c.cfg.Now()
+	if c.cfg.UpstreamTokenExpiry != nil {
+		// identity-center-scim.md §8: "An access token is valid for 1 year"
+		// and AWS offers no API to read its expiry, so it is configured.
+		if at, ok := c.cfg.UpstreamTokenExpiry(); ok {
+			ch <- prometheus.MustNewConstMetric(tokenExpiryDesc, prometheus.GaugeValue, float64(at.Unix()))
+			ch <- prometheus.MustNewConstMetric(tokenExpiresInDesc, prometheus.GaugeValue, at.Sub(now).Seconds())
+		}
+	}
+	if c.cfg.Certificates == nil {
+		return
+	}
+	seen := map[[2]string]bool{}
+	for _, cert := range c.cfg.Certificates() {
+		role, serial := boundedName(cert.Role), cert.Serial
+		if serial == "" || len(serial) > 64 {
+			serial = "unknown"
+		}
+		// The same certificate may appear twice in metadata (signing and
+		// encryption uses); a duplicate series would fail the scrape.
+		if seen[[2]string{role, serial}] {
+			continue
+		}
+		seen[[2]string{role, serial}] = true
+		ch <- prometheus.MustNewConstMetric(certExpiryDesc, prometheus.GaugeValue, float64(cert.NotAfter.Unix()), role, serial)
+		ch <- prometheus.MustNewConstMetric(certExpiresInDesc, prometheus.GaugeValue, cert.NotAfter.Sub(now).Seconds(), role, serial)
+	}
+}
