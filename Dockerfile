@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # scim-bridge: a static binary on distroless, running as non-root.
-#   docker build --build-arg VERSION=$(git describe --tags --always) -t scim-bridge .
+#   docker build --build-arg VERSION=$(git describe --tags --always) --build-arg REVISION=$(git rev-parse HEAD) -t scim-bridge .
 # The same build is checked in CI by deploy/deploy_test.go (no container engine
 # there: it runs this file's `go build` line and inspects the binary).
 
@@ -14,11 +14,12 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
+ARG REVISION=unknown
 ARG TARGETOS=linux
 ARG TARGETARCH
 # Static (no libc), reproducible paths, version stamped for `scim-bridge version`
 # and the scim_bridge_build_info metric.
-RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -buildvcs=false -ldflags="-s -w -X github.com/scim-bridge/scim-bridge/internal/buildinfo.Version=${VERSION}" -o /out/scim-bridge ./cmd/scim-bridge
+RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -trimpath -buildvcs=false -ldflags="-s -w -X github.com/scim-bridge/scim-bridge/internal/buildinfo.Version=${VERSION} -X github.com/scim-bridge/scim-bridge/internal/buildinfo.revision=${REVISION}" -o /out/scim-bridge ./cmd/scim-bridge
 
 # distroless/static: CA certificates and tzdata, no shell, no package manager.
 # The :nonroot tag runs as uid/gid 65532.

@@ -89,3 +89,31 @@ func TestComposeWiring(t *testing.T) {
 		t.Errorf("scrape target %s, want %s (the compose service and the admin port)", target, want)
 	}
 }
+
+// Grafana in the trial reads the dashboard from where its provider looks,
+// and its data source is the compose Prometheus.
+func TestComposeGrafana(t *testing.T) {
+	c := loadCompose(t)
+	g := get(t, c, "services", "grafana")
+	mounts := map[string]string{}
+	for _, v := range list(t, g, "volumes") {
+		parts := strings.Split(v.(string), ":")
+		if _, err := os.Stat(rel("deploy", parts[0])); err != nil {
+			t.Errorf("grafana mounts %s: %v", parts[0], err)
+		}
+		mounts[path.Clean(parts[0])] = parts[1]
+	}
+	provider := readOneYAML(t, rel("deploy", "grafana", "provisioning", "dashboards", "scim-bridge.yaml"))
+	dir := str(t, provider, "providers", 0, "options", "path")
+	if got := mounts["grafana/scim-bridge.json"]; path.Dir(got) != dir {
+		t.Errorf("dashboard mounted at %s; the provider reads %s", got, dir)
+	}
+	ds := readOneYAML(t, rel("deploy", "grafana", "provisioning", "datasources", "prometheus.yaml"))
+	want := "http://prometheus:" + strings.Split(str(t, c, "services", "prometheus", "ports", 0), ":")[2]
+	if url := str(t, ds, "datasources", 0, "url"); url != want {
+		t.Errorf("Grafana data source %s, want %s (the prometheus service's container port)", url, want)
+	}
+	if get(t, ds, "datasources", 0, "type") != "prometheus" {
+		t.Error("data source is not prometheus: the dashboard's ${datasource} variable would find none")
+	}
+}

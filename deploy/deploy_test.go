@@ -3,8 +3,10 @@ package deploy
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -289,10 +291,18 @@ var (
 	grouping    = regexp.MustCompile(`\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)`)
 )
 
-// checkQuery fails when expr names a metric the bridge does not export, or
-// a label none of its metrics carries.
+// checkQuery fails the test for each problem queryProblems finds.
 func checkQuery(t *testing.T, where, expr string, catalogue map[string]metricInfo) {
 	t.Helper()
+	for _, p := range queryProblems(expr, catalogue) {
+		t.Errorf("%s: %s", where, p)
+	}
+}
+
+// queryProblems lists the metrics expr names that the bridge does not
+// export, and the labels it uses that none of its metrics carries.
+func queryProblems(expr string, catalogue map[string]metricInfo) []string {
+	var problems []string
 	allowed := map[string]bool{}
 	for k := range targetLabels {
 		allowed[k] = true
@@ -312,7 +322,7 @@ func checkQuery(t *testing.T, where, expr string, catalogue map[string]metricInf
 			}
 		}
 		if !ok {
-			t.Errorf("%s: metric %s is not exported by the bridge", where, name)
+			problems = append(problems, "metric "+name+" is not exported by the bridge")
 			continue
 		}
 		found = true
@@ -324,18 +334,38 @@ func checkQuery(t *testing.T, where, expr string, catalogue map[string]metricInf
 		}
 		for _, mm := range matcherName.FindAllStringSubmatch(m[2], -1) {
 			if l := mm[1]; l != "__name__" && !info.labels[l] && !targetLabels[l] && !(l == "le" && suffixed) {
-				t.Errorf("%s: %s has no label %q", where, name, l)
+				problems = append(problems, fmt.Sprintf("%s has no label %q", name, l))
 			}
 		}
 	}
 	if !found {
-		t.Errorf("%s: query names no bridge metric: %s", where, expr)
+		problems = append(problems, "names no bridge metric: "+expr)
 	}
 	for _, g := range grouping.FindAllStringSubmatch(expr, -1) {
 		for _, l := range strings.Split(g[1], ",") {
 			if l = strings.TrimSpace(l); l != "" && !allowed[l] {
-				t.Errorf("%s: groups by label %q that none of its metrics has", where, l)
+				problems = append(problems, fmt.Sprintf("groups by label %q that none of its metrics has", l))
 			}
+		}
+	}
+	return problems
+}
+
+// The checker itself: it must catch what it exists to catch.
+func TestQueryProblemsCatchesMistakes(t *testing.T) {
+	catalogue := exportedMetrics(t)
+	for expr, want := range map[string]string{
+		`rate(scim_bridge_request_total[5m])`:                                                     "not exported",
+		`sum by (user) (rate(scim_bridge_requests_total[5m]))`:                                    `label "user"`,
+		`scim_bridge_upstream_requests_total{status="401"}`:                                       `no label "status"`,
+		`histogram_quantile(0.9, rate(scim_bridge_requests_in_flight_bucket[5m]))`:                "not exported",
+		`sum(rate(http_requests_total[5m]))`:                                                      "names no bridge metric",
+		`sum by (le, operation) (rate(scim_bridge_request_duration_seconds_bucket[5m]))`:          "",
+		`min by (namespace, job, role, serial) (scim_bridge_saml_certificate_expires_in_seconds)`: "",
+	} {
+		got := strings.Join(queryProblems(expr, catalogue), "; ")
+		if want == "" && got != "" || !strings.Contains(got, want) {
+			t.Errorf("queryProblems(%s) = %q, want %q", expr, got, want)
 		}
 	}
 }
@@ -400,3 +430,34 @@ func toInt(t *testing.T, v any) int {
 }
 
 func rel(parts ...string) string { return filepath.Join(append([]string{root}, parts...)...) }
+
+// Every YAML and JSON file under deploy/ parses.
+func TestEveryDeployFileParses(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir(rel("deploy"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch filepath.Ext(p) {
+		case ".yaml", ".yml":
+			readYAML(t, p)
+			n++
+		case ".json":
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if !json.Valid(b) {
+				t.Errorf("%s: invalid JSON", p)
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 10 {
+		t.Fatalf("only %d files found under deploy/", n)
+	}
+}

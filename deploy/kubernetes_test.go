@@ -238,7 +238,7 @@ func TestKubernetesTokensAreMountedSecretFiles(t *testing.T) {
 			files[name] = str(t, e, "value")
 		}
 	}
-	for _, env := range []string{"SCIM_BRIDGE_UPSTREAM_TOKEN_FILE", "SCIM_BRIDGE_TOKEN_FILE"} {
+	for _, env := range []string{"SCIM_BRIDGE_UPSTREAM_TOKEN_FILE", "SCIM_BRIDGE_TOKEN_FILE", "SCIM_BRIDGE_UPSTREAM_TOKEN_EXPIRES_FILE"} {
 		p, ok := files[env]
 		if !ok {
 			t.Errorf("%s not set", env)
@@ -253,7 +253,7 @@ func TestKubernetesTokensAreMountedSecretFiles(t *testing.T) {
 		}
 	}
 	for name := range get(t, ms["ConfigMap"], "data").(map[string]any) {
-		if strings.Contains(name, "TOKEN") && !strings.HasSuffix(name, "_EXPIRES") {
+		if strings.Contains(name, "TOKEN") {
 			t.Errorf("ConfigMap holds %s: tokens belong in the Secret", name)
 		}
 	}
@@ -278,12 +278,18 @@ func TestDeployEnvironmentIsAccepted(t *testing.T) {
 			}
 		}
 	}
-	df, err := os.ReadFile(rel("Dockerfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range envName.FindAllString(string(df), -1) {
-		used[n] = "Dockerfile"
+	// Files that set or tell an operator to set variables.
+	for _, f := range [][]string{
+		{"Dockerfile"}, {"deploy", "prometheus", "alerts.yml"}, {"deploy", "kubernetes", "secret.example.yaml"},
+		{"deploy", "compose.yaml"}, {"docs", "deploy.md"},
+	} {
+		b, err := os.ReadFile(rel(f...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range envName.FindAllString(string(b), -1) {
+			used[n] = filepath.Join(f...)
+		}
 	}
 	if len(used) == 0 {
 		t.Fatal("no environment found")

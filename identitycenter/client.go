@@ -22,6 +22,9 @@ type ClientConfig struct {
 	Token      func() string // read on every attempt, so a rotated token is picked up without restart
 	HTTPClient *http.Client  // nil → NewHTTPClient(), with the policy's AttemptTimeout
 	Retry      RetryPolicy   // zero value → defaults
+	// MaxInFlight caps concurrent upstream requests (attempts, reconcile
+	// lookups and read-backs alike): 0 → DefaultMaxInFlight, <0 → no cap.
+	MaxInFlight int
 }
 
 // Client speaks Identity Center's SCIM dialect. Bodies are already
@@ -33,6 +36,7 @@ type Client struct {
 	token func() string
 	http  *http.Client
 	retry RetryPolicy
+	slots inflight // caps concurrent upstream requests (client_inflight.go)
 
 	// Injectable for tests; set by NewClient.
 	now    func() time.Time
@@ -65,6 +69,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		token:  cfg.Token,
 		http:   hc,
 		retry:  retry,
+		slots:  newInflight(cfg.MaxInFlight),
 		now:    time.Now,
 		sleep:  sleepCtx,
 		jitter: newJitter(),

@@ -102,6 +102,10 @@ func (g *GroupProvisioner) CreateGroup(ctx context.Context, attrs Resource) (Res
 			// A refused member undoes the whole push: the group did not
 			// exist before this request.
 			rollback: func(ctx context.Context) error { return g.client.DeleteGroup(ctx, id) },
+			// okta-scim-client.md §1.8: a push starts with the displayName
+			// lookup, which finds the group ("Link group"); the member push
+			// that follows is diffed against what is already there.
+			retryHint: "Okta's next push finds the group by displayName and sends its members; the bridge then sends only the missing ones",
 		}
 		if err := g.apply(ctx, pl); err != nil {
 			return nil, fmt.Errorf("create group: %w", err)

@@ -141,7 +141,7 @@ func (r *IdentityStoreReader) GroupMembers(ctx context.Context, groupID string) 
 		record(ctx, "identitystore.ListGroupMemberships", groupID, start, resultMetadata(out), err)
 		if err != nil {
 			var nf *istypes.ResourceNotFoundException
-			if errors.As(err, &nf) {
+			if errors.As(err, &nf) && nf.ResourceType == istypes.ResourceTypeGroup {
 				return nil, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no group with id %q in Identity Center", groupID), Upstream: true}
 			}
 			return nil, fmt.Errorf("identitystore ListGroupMemberships for group %s: %w", groupID, err)
@@ -179,6 +179,11 @@ func record(ctx context.Context, op, subject string, start time.Time, md middlew
 	}
 	if res, ok := retry.GetAttemptResults(md); ok && len(res.Results) > 0 {
 		c.Attempts = len(res.Results)
+		for _, a := range res.Results {
+			if a.Err != nil && a.Retried {
+				c.RetryCauses = append(c.RetryCauses, sdkRetryCause(a.Err))
+			}
+		}
 	}
 	if err != nil {
 		c.Err = err.Error()
@@ -189,4 +194,24 @@ func record(ctx context.Context, op, subject string, start time.Time, md middlew
 		}
 	}
 	reqlog.From(ctx).AddUpstream(c)
+}
+
+// sdkRetryCause names why the SDK retried, as reqlog.UpstreamCall.RetryCauses
+// does for SCIM calls: "429" (throttling, which identitystore sends as 400
+// ThrottlingException, identity-center-scim.md §10), "5xx" or "network".
+func sdkRetryCause(err error) string {
+	var te *istypes.ThrottlingException
+	if errors.As(err, &te) {
+		return "429"
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		switch s := re.HTTPStatusCode(); {
+		case s == http.StatusTooManyRequests:
+			return "429"
+		case s >= 500:
+			return "5xx"
+		}
+	}
+	return "network"
 }

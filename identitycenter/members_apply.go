@@ -31,7 +31,12 @@ type plan struct {
 	// already describes what was applied before the batches (a create), for
 	// the partial-failure detail.
 	already string
+	// retryHint tells Okta's admin how a retry converges; "" → the default
+	// for a PATCH or PUT retried as it is.
+	retryHint string
 }
+
+const defaultRetryHint = "Retrying this request converges: the bridge re-reads the group's members and sends only the changes still missing"
 
 // apply sends the plan as PATCHes of at most 100 membership changes, in
 // order. identity-center-scim.md §5: "At most 100 membership changes per
@@ -170,9 +175,12 @@ func partialError(err error, pl plan, batches []translate.Batch, failed int) err
 		}
 		return &c
 	}
-	c.Detail = fmt.Sprintf("%s (upstream PATCH %d of %d failed; %s; the rest was not sent. "+
-		"Retrying this request converges: the bridge re-reads the group's members and sends only the changes still missing)",
-		e.Detail, failed+1, len(batches), appliedSummary(pl, batches[:failed]))
+	hint := pl.retryHint
+	if hint == "" {
+		hint = defaultRetryHint
+	}
+	c.Detail = fmt.Sprintf("%s (upstream PATCH %d of %d failed; %s; the rest was not sent. %s)",
+		e.Detail, failed+1, len(batches), appliedSummary(pl, batches[:failed]), hint)
 	return &c
 }
 
@@ -193,7 +201,11 @@ func appliedSummary(pl plan, done []translate.Batch) string {
 		parts = append(parts, pl.already)
 	}
 	if len(done) > 0 {
-		s := fmt.Sprintf("PATCHes 1–%d applied %d of %d membership changes (+%d −%d)", len(done), adds+removes, len(pl.changes), adds, removes)
+		which := fmt.Sprintf("PATCHes 1–%d", len(done))
+		if len(done) == 1 {
+			which = "PATCH 1"
+		}
+		s := fmt.Sprintf("%s applied %d of %d membership changes (+%d −%d)", which, adds+removes, len(pl.changes), adds, removes)
 		if len(pl.head) > 0 {
 			s += " and the displayName/externalId change"
 		}

@@ -56,6 +56,11 @@ type response struct {
 // the token read now so a rotated one is used, the whole body read before
 // the attempt's deadline ends.
 func (c *Client) send(ctx context.Context, rc *call, token string, timeout time.Duration) (*response, error) {
+	// Wait for a slot before the attempt's own deadline starts.
+	if err := c.slots.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", rc.method, rc.logPath(), err)
+	}
+	defer c.slots.release()
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	elimity "github.com/elimity-com/scim"
@@ -110,20 +108,6 @@ func parseTime(v any) *time.Time {
 		return nil
 	}
 	return &t
-}
-
-// readBody reads the whole body once, capped at maxBodyBytes, so that elimity
-// and the error explainer see the same bytes.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, &scimError{status: http.StatusRequestEntityTooLarge, detail: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)}
-		}
-		return nil, &scimError{status: http.StatusBadRequest, scimType: "invalidSyntax", detail: "could not read the request body: " + err.Error()}
-	}
-	return body, nil
 }
 
 func newBodyReader(b []byte) io.ReadCloser {

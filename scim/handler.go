@@ -25,9 +25,8 @@ import (
 // BasePath is where Okta's base URL points: http(s)://HOST/scim/v2.
 const BasePath = "/scim/v2"
 
-// maxBodyBytes caps a request body. Okta's largest body is a group PUT with
-// every member; 4 MiB holds tens of thousands of {value, display} entries.
-const maxBodyBytes = 4 << 20
+// maxBodyBytes is the default cap on a request body (limits.go).
+const maxBodyBytes = DefaultMaxBodyBytes
 
 // Config is what NewHandler needs.
 type Config struct {
@@ -35,6 +34,7 @@ type Config struct {
 	Users  identitycenter.Users  // required
 	Groups identitycenter.Groups // nil until groups land: then /Groups answers with a clear SCIM error, not a panic
 	Logger *zap.Logger           // the request log goes here
+	Limits Limits                // body, header and nesting caps; zero values → defaults (limits.go)
 }
 
 // NewHandler serves /scim/v2/... and /scim/v2 (with or without a trailing
@@ -93,7 +93,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scim: building the SCIM server: %w", err)
 	}
-	h := &handler{tokens: cfg.Tokens, scim: srv, types: map[kind]elimity.ResourceType{userKind: userType, groupKind: groupType}}
+	h := &handler{tokens: cfg.Tokens, limits: cfg.Limits.withDefaults(), scim: srv, types: map[kind]elimity.ResourceType{userKind: userType, groupKind: groupType}}
 	return reqlog.Middleware(cfg.Logger, h), nil
 }
 
@@ -101,6 +101,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 // limit, and the rewrite of elimity's reply (see respond.go).
 type handler struct {
 	tokens func() []string
+	limits Limits
 	scim   elimity.Server
 	types  map[kind]elimity.ResourceType
 }
@@ -129,6 +130,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.SetSubject("id", capString(id, maxIDLen))
 	}
 
+	if se := h.limits.checkHeaders(r); se != nil {
+		writeError(w, entry, se)
+		return
+	}
 	if !authorized(r.Header.Get("Authorization"), h.tokens()) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="scim-bridge"`)
 		writeError(w, entry, &scimError{status: http.StatusUnauthorized, detail: "missing or invalid bearer token: send the Authorization header Okta is configured with (Bearer <token>)"})
@@ -139,9 +144,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if se := idError(k, id); se != nil {
+		writeError(w, entry, se)
+		return
+	}
+
 	ex := &exchange{kind: k, method: r.Method}
 	if r.Body != nil && r.Body != http.NoBody {
-		body, err := readBody(w, r)
+		body, err := h.limits.readBody(w, r)
 		if err != nil {
 			writeError(w, entry, toSCIMError(r.Context(), err))
 			return

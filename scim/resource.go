@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"unicode"
 
 	elimity "github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/schema"
@@ -181,15 +180,13 @@ func (h *resourceHandler) subject(ctx context.Context, res identitycenter.Resour
 	}
 }
 
-// checkID refuses ids that no resource can have, before any upstream call.
+// checkID refuses ids that no resource can have, before any upstream call
+// (ServeHTTP has checked the URL's id already; elimity's is the same one).
 func (h *resourceHandler) checkID(id string) error {
-	ok := id != "" && len(id) <= maxIDLen && !strings.ContainsFunc(id, func(r rune) bool {
-		return r == '/' || unicode.IsSpace(r) || !unicode.IsPrint(r)
-	})
-	if ok {
-		return nil
+	if !validID(id) {
+		return badID(h.kind, id)
 	}
-	return &scimError{status: http.StatusNotFound, detail: "no " + strings.TrimSuffix(h.kind.endpoint(), "s") + " with that id: it is not a valid resource id"}
+	return nil
 }
 
 // patchOperation names a PATCH by what it does (okta-scim-client.md §2.3).

@@ -20,10 +20,11 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":    {"run the bridge (Okta → Identity Center)", runServe},
-		"emulator": {"run an in-memory Identity Center emulator", runEmulator},
-		"saml":     {"SAML metadata: check, setup", runSAML},
-		"version":  {"print the version", runVersion},
+		"serve":       {"run the bridge (Okta → Identity Center)", runServe},
+		"emulator":    {"run an in-memory Identity Center emulator", runEmulator},
+		"saml":        {"SAML metadata: check, setup", runSAML},
+		"version":     {"print the version", runVersion},
+		"healthcheck": {"probe the admin listener's /healthz (Docker HEALTHCHECK)", runHealthcheck},
 	}
 }
 
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: scim-bridge <command> [flags]")
 	fmt.Fprintln(w)
-	for _, name := range []string{"serve", "emulator", "saml", "version"} {
-		fmt.Fprintf(w, "  %-9s %s\n", name, commands()[name].summary)
+	for _, name := range []string{"serve", "emulator", "saml", "healthcheck", "version"} {
+		fmt.Fprintf(w, "  %-11s %s\n", name, commands()[name].summary)
 	}
 }

@@ -35,6 +35,8 @@ func serveWith(ctx context.Context, args []string, getenv func(string) string, s
 	cfg.RegisterFlags(fs)
 	var samlCfg saml.Config
 	samlCfg.RegisterFlags(fs)
+	var groupsCfg groupsConfig
+	groupsCfg.registerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -47,13 +49,16 @@ func serveWith(ctx context.Context, args []string, getenv func(string) string, s
 	if err := cfg.Resolve(fs, getenv); err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
+	if err := groupsCfg.resolve(fs, getenv); err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
 	log, err := newLogger(cfg.LogLevel, cfg.LogFormat, stdout)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
 
-	b, err := newBridge(ctx, &cfg, samlCfg, log, stderr)
+	b, err := newBridge(ctx, &cfg, samlCfg, groupsCfg, log, stderr)
 	if err != nil {
 		return err
 	}

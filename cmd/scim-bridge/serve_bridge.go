@@ -17,6 +17,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/admin"
 	"github.com/scim-bridge/scim-bridge/internal/config"
 	"github.com/scim-bridge/scim-bridge/internal/secret"
+	"github.com/scim-bridge/scim-bridge/internal/tlsconfig"
 	"github.com/scim-bridge/scim-bridge/saml"
 	"github.com/scim-bridge/scim-bridge/scim"
 )
@@ -32,16 +33,18 @@ type bridge struct {
 	adminLn  net.Listener
 	upstream *builtinUpstream // nil with a real Identity Center
 	client   *identitycenter.Client
+	certs    *tlsconfig.Reloader // nil when the Okta-facing listener is plain HTTP (serve_tls.go)
 	ops      *ops
 }
 
 // newBridge wires every part and binds both listeners; nothing is served
 // until run. On error everything started so far is stopped.
-func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, log *zap.Logger, stderr io.Writer) (b *bridge, err error) {
+func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, groupsCfg groupsConfig, log *zap.Logger, stderr io.Writer) (b *bridge, err error) {
 	b = &bridge{log: log, drain: cfg.DrainTimeout}
+	started := b // "return nil, err" sets b to nil before this defer runs
 	defer func() {
 		if err != nil {
-			b.closeAll()
+			started.closeAll()
 		}
 	}()
 
@@ -79,8 +82,9 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, log 
 	}
 
 	if b.client, err = identitycenter.NewClient(identitycenter.ClientConfig{
-		BaseURL: upstreamURL,
-		Token:   upstreamToken.Value,
+		BaseURL:     upstreamURL,
+		Token:       upstreamToken.Value,
+		MaxInFlight: cfg.MaxUpstreamInFlight,
 	}); err != nil {
 		return nil, fmt.Errorf("identity center client: %w", err)
 	}
@@ -88,7 +92,8 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, log 
 	if err != nil {
 		return nil, err
 	}
-	scimCfg := scim.Config{Tokens: tokens.Values, Users: users, Logger: log}
+	users = withGroups(ctx, users, b.client, groupsCfg, upstreamURL, b.upstream, log)
+	scimCfg := scim.Config{Tokens: tokens.Values, Users: users, Logger: log, Limits: scimLimits(cfg)}
 	// /Groups lights up as soon as the Provisioner implements it; until then
 	// the scim package answers /Groups with a clear SCIM error.
 	if groups, ok := users.(identitycenter.Groups); ok {
@@ -121,13 +126,13 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, log 
 		return nil, err
 	}
 
-	if b.oktaLn, err = net.Listen("tcp", cfg.Listen); err != nil {
-		return nil, fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	if b.oktaLn, b.certs, err = listenOkta(cfg, log); err != nil {
+		return nil, err
 	}
 	if b.adminLn, err = net.Listen("tcp", cfg.AdminListen); err != nil {
 		return nil, fmt.Errorf("admin listen %s: %w", cfg.AdminListen, err)
 	}
-	b.okta = newServer(mux, log)
+	b.okta = newServer(scimFirst(scimHandler, mux), log)
 	b.admin = newServer(adminHandler, log)
 
 	if generated {
@@ -171,7 +176,7 @@ func (b *bridge) run(ctx context.Context) error {
 	b.ops.start(ctx, b.upstream != nil, b.ops.wrapPing(b.client.Ping))
 	defer b.ops.stop()
 	b.log.Info("serving", zap.String("listen", b.OktaAddr()), zap.String("admin_listen", b.AdminAddr()),
-		zap.String("scim_base_url", "http://"+displayAddr(b.OktaAddr())+"/scim/v2"))
+		zap.String("scim_base_url", b.scheme()+"://"+displayAddr(b.OktaAddr())+"/scim/v2"))
 
 	var serveErr error
 	select {

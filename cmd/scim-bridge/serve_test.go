@@ -209,7 +209,7 @@ func TestServeDrainsInFlightRequest(t *testing.T) {
 	r := startServe(t, loopback, map[string]string{
 		"SCIM_BRIDGE_UPSTREAM_URL":   up.URL + "/" + tenant + "/scim/v2/",
 		"SCIM_BRIDGE_UPSTREAM_TOKEN": "aws-token-for-drain",
-		"SCIM_BRIDGE_TOKEN":          "okta-new-token,okta-old-token",
+		"SCIM_BRIDGE_TOKEN":          "okta-new-token-0123456789abc,okta-old-token-0123456789abc",
 	})
 	addr := r.b.OktaAddr()
 
@@ -221,7 +221,7 @@ func TestServeDrainsInFlightRequest(t *testing.T) {
 	res := make(chan result, 1)
 	go func() {
 		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/scim/v2/Users?startIndex=1&count=2", nil)
-		req.Header.Set("Authorization", "Bearer okta-old-token") // the second token of a rotation
+		req.Header.Set("Authorization", "Bearer okta-old-token-0123456789abc") // the second token of a rotation
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			res <- result{err: err}
@@ -261,7 +261,7 @@ func TestServeDrainsInFlightRequest(t *testing.T) {
 	r.done <- nil
 
 	logs := r.stdout.String()
-	for _, secret := range []string{"aws-token-for-drain", "okta-new-token", "okta-old-token"} {
+	for _, secret := range []string{"aws-token-for-drain", "okta-new-token-0123456789abc", "okta-old-token-0123456789abc"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("log contains the token %q", secret)
 		}

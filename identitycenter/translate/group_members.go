@@ -48,8 +48,10 @@ func ResolveMembers(steps []MemberStep, current []string, known bool) ([]MemberC
 	if replaced {
 		// Every current member the replace does not keep is removed, at the
 		// position of the replace, in the order the group holds them.
+		removed := map[string]bool{}
 		for i, id := range current {
-			if _, named := final[id]; !named {
+			if _, named := final[id]; !named && !removed[id] && id != "" {
+				removed[id] = true
 				out = append(out, seqChange{MemberChange{Add: false, ID: id}, replaceSeq, i})
 			}
 		}

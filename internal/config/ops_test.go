@@ -13,7 +13,7 @@ import (
 const awsURL = "https://scim.us-east-1.amazonaws.com/t/scim/v2"
 
 func TestUpstreamTokenExpiryFromValueOrFile(t *testing.T) {
-	base := map[string]string{EnvUpstreamURL: awsURL, EnvUpstreamToken: "aws", EnvToken: "okta"}
+	base := map[string]string{EnvUpstreamURL: awsURL, EnvUpstreamToken: "aws", EnvToken: "okta-inbound-token-0123456789abcdef"}
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range base {
@@ -72,7 +72,7 @@ func TestAtMostTwoInboundTokens(t *testing.T) {
 	if _, err := resolve(t, []string{"--token-file", path}, nil); err == nil {
 		t.Fatal("three tokens in a file accepted")
 	}
-	c, err := resolve(t, nil, map[string]string{EnvToken: "new,old"})
+	c, err := resolve(t, nil, map[string]string{EnvToken: "new-okta-token-0123456789ab,old-okta-token-0123456789ab"})
 	if err != nil || len(secret.Split(c.Tokens.Value())) != 2 {
 		t.Fatalf("two tokens: %v", err)
 	}

@@ -74,6 +74,8 @@ type Serve struct {
 	// (1 = all, 0 = none); writes and errors are always logged.
 	LogSampleGets int
 
+	Hardening // --tls-cert, --tls-key, --max-body-bytes, --max-upstream-in-flight (hardening.go)
+
 	tokenFile                string
 	upstreamTokenFile        string
 	upstreamTokenExpires     string
@@ -99,6 +101,7 @@ func (c *Serve) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.upstreamTokenExpires, "upstream-token-expires", "", "when the Identity Center token expires, RFC 3339 (2027-03-01 or 2027-03-01T12:00:00Z): one year after it was generated; drives the expiry metric and warnings from 30 days before (env "+EnvUpstreamTokenExpires+")")
 	fs.StringVar(&c.upstreamTokenExpiresFile, "upstream-token-expires-file", "", "file holding --upstream-token-expires, reloaded with the token (env "+EnvUpstreamTokenExpires+"_FILE)")
 	fs.DurationVar(&c.SecretPollInterval, "secret-poll-interval", 5*time.Second, "how often token files are checked for changes; SIGHUP reloads at once (env "+EnvSecretPollInterval+")")
+	c.Hardening.registerFlags(fs)
 	fs.IntVar(&c.LogSampleGets, "log-sample-gets", 1, "request log: keep 1 line in N successful GETs (1 = all, 0 = none); writes and errors are always logged (env "+EnvLogSampleGets+")")
 }
 
@@ -120,11 +123,14 @@ func (c *Serve) Resolve(fs *flag.FlagSet, getenv func(string) string) error {
 			}
 		}
 	}
+	if err := applyEnv(fs, set, getenv, hardeningEnv); err != nil {
+		return err
+	}
 	var err error
 	if c.UpstreamToken, err = lookupSecret(getenv, EnvUpstreamToken, c.upstreamTokenFile, "--upstream-token-file", nil); err != nil {
 		return err
 	}
-	if c.Tokens, err = lookupSecret(getenv, EnvToken, c.tokenFile, "--token-file", secret.CheckInbound); err != nil {
+	if c.Tokens, err = lookupSecret(getenv, EnvToken, c.tokenFile, "--token-file", checkInboundTokens); err != nil {
 		return err
 	}
 	if c.UpstreamTokenExpires, err = c.lookupExpiry(getenv, set["upstream-token-expires"]); err != nil {
@@ -228,7 +234,7 @@ func (c *Serve) validate() error {
 		}
 	}
 	if c.Tokens != nil {
-		if err := secret.CheckInbound(c.Tokens.Value()); err != nil {
+		if err := checkInboundTokens(c.Tokens.Value()); err != nil {
 			errs = append(errs, fmt.Errorf("%s %w", EnvToken, err))
 		}
 	}
@@ -238,6 +244,7 @@ func (c *Serve) validate() error {
 	if c.LogSampleGets < 0 {
 		errs = append(errs, fmt.Errorf("--log-sample-gets %d: must be 0 (none), 1 (all) or more", c.LogSampleGets))
 	}
+	errs = append(errs, c.Hardening.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -55,7 +55,7 @@ func TestUpstreamModeNeedsBothTokens(t *testing.T) {
 	c, err := resolve(t, nil, map[string]string{
 		EnvUpstreamURL:   "https://scim.us-east-1.amazonaws.com/t/scim/v2/",
 		EnvUpstreamToken: "aws-token",
-		EnvToken:         "new, old",
+		EnvToken:         "new-okta-token-0123456789ab, old-okta-token-0123456789ab",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +63,7 @@ func TestUpstreamModeNeedsBothTokens(t *testing.T) {
 	if c.Emulated() || c.UpstreamToken.Value() != "aws-token" {
 		t.Fatalf("upstream = %q token %v", c.UpstreamURL, c.UpstreamToken)
 	}
-	if got := secret.NewTokens(c.Tokens).Values(); !reflect.DeepEqual(got, []string{"new", "old"}) {
+	if got := secret.NewTokens(c.Tokens).Values(); !reflect.DeepEqual(got, []string{"new-okta-token-0123456789ab", "old-okta-token-0123456789ab"}) {
 		t.Fatalf("inbound tokens = %q", got)
 	}
 }
@@ -73,17 +73,17 @@ func TestSecretFromFileVariants(t *testing.T) {
 	up := filepath.Join(dir, "up")
 	in := filepath.Join(dir, "in")
 	os.WriteFile(up, []byte("aws-from-file\n"), 0o600)
-	os.WriteFile(in, []byte("okta-from-file\n"), 0o600)
+	os.WriteFile(in, []byte("okta-from-file-0123456789abcdef\n"), 0o600)
 	env := map[string]string{
 		EnvUpstreamURL:             "https://scim.eu-west-1.amazonaws.com/t/scim/v2",
 		EnvUpstreamToken + "_FILE": up,
-		EnvToken:                   "okta-from-env",
+		EnvToken:                   "okta-from-env-0123456789abcdef",
 	}
 	c, err := resolve(t, []string{"--token-file", in}, env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.UpstreamToken.Value() != "aws-from-file" || c.Tokens.Value() != "okta-from-file" {
+	if c.UpstreamToken.Value() != "aws-from-file" || c.Tokens.Value() != "okta-from-file-0123456789abcdef" {
 		t.Fatalf("upstream %q inbound %q", c.UpstreamToken.Value(), c.Tokens.Value())
 	}
 }
@@ -119,7 +119,7 @@ func TestRefusals(t *testing.T) {
 
 func TestLoopbackHTTPUpstreamAllowed(t *testing.T) {
 	_, err := resolve(t, []string{"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"}, map[string]string{
-		EnvUpstreamURL: "http://127.0.0.1:4444/t/scim/v2", EnvUpstreamToken: "x", EnvToken: "y",
+		EnvUpstreamURL: "http://127.0.0.1:4444/t/scim/v2", EnvUpstreamToken: "x", EnvToken: "okta-inbound-token-0123456789abcdef",
 	})
 	if err != nil {
 		t.Fatal(err)

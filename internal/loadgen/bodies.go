@@ -151,3 +151,6 @@ func renameBody(d Dialect, g int, id string) []byte {
 		"Operations": []any{map[string]any{"op": "replace", "value": v}},
 	})
 }
+
+// CreateUserBody is user i's POST /Users body in dialect d (§2.1 for Okta).
+func CreateUserBody(d Dialect, i int) []byte { return createUserBody(d, i) }

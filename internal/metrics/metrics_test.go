@@ -115,7 +115,10 @@ func TestUpstreamOperationNames(t *testing.T) {
 		{"GET", "/Groups?startIndex=1", "ListGroups"},
 		{"GET", "/ServiceProviderConfig", "ServiceProviderConfig"},
 		{"POST", "identitystore:ListGroupMembershipsForMember", "identitystore:ListGroupMembershipsForMember"},
-		{"POST", "identitystore:Bad Name/../x", "identitystore:other"},
+		{"POST", "identitystore:Bad/../x", "identitystore:other"},
+		{"AWS", "identitystore.ListGroupMemberships 9067729b3d-94f1-4d5a", "identitystore:ListGroupMemberships"},
+		{"AWS", "ssoadmin.ListInstances", "ssoadmin:ListInstances"},
+		{"AWS", "s3.GetObject jane@example.com", "aws:other"},
 		{"POST", "/Users/abc", "other"},
 		{"GET", "/jane.doe@example.com", "other"},
 	} {

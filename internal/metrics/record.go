@@ -125,14 +125,13 @@ func operationOf(op string) string {
 
 // upstreamOperation names an upstream call after the Identity Center API
 // operation it is (identity-center-scim.md §2), from its method and its path
-// below the base URL. An identitystore call is recorded with the path
-// "identitystore:<Operation>".
+// below the base URL. AWS API calls (identitycenter/identitystore.go) are
+// recorded with Method "AWS" and Path "<service>.<Operation> [subject]";
+// they become "identitystore:<Operation>" (or "ssoadmin:<Operation>"), the
+// subject dropped.
 func upstreamOperation(method, path string) string {
-	if op, ok := strings.CutPrefix(path, "identitystore:"); ok {
-		if n := boundedName(op); n != "invalid" && len(op) <= 48 && !strings.ContainsAny(op, "/?.") {
-			return "identitystore:" + n
-		}
-		return "identitystore:other"
+	if method == "AWS" || strings.HasPrefix(path, "identitystore:") {
+		return awsOperation(path)
 	}
 	p, _, _ := strings.Cut(path, "?")
 	segs := strings.Split(strings.Trim(p, "/"), "/")
@@ -163,6 +162,27 @@ func upstreamOperation(method, path string) string {
 		return "Delete" + noun
 	}
 	return "other"
+}
+
+func awsOperation(path string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(path), " ")
+	i := strings.IndexAny(name, ".:")
+	if i < 0 {
+		return "aws:other"
+	}
+	svc, op := name[:i], name[i+1:]
+	if svc != "identitystore" && svc != "ssoadmin" {
+		return "aws:other"
+	}
+	if op == "" || len(op) > 48 {
+		return svc + ":other"
+	}
+	for i := 0; i < len(op); i++ {
+		if c := op[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return svc + ":other"
+		}
+	}
+	return svc + ":" + op
 }
 
 // boundedName passes a code-defined name (a rule, a fallback) through only

@@ -101,7 +101,7 @@ func filterQuery(attr, v string) string {
 
 // replay runs Okta's lifecycle for a few users and a group
 // (okta-scim-client.md §1.1–§1.12), a request with a wrong token, and then
-// Okta's published SPEC suite (§9). It returns the ids of the users made.
+// Okta's published SPEC suite (§9).
 func (o *okta) replay(t *testing.T) {
 	t.Helper()
 	patch := func(ops ...map[string]any) map[string]any {
@@ -128,8 +128,8 @@ func (o *okta) replay(t *testing.T) {
 		pw := o.secret(fmt.Sprintf("Pw-%d-%x", i, r.Uint64()))
 		code, created := o.do(t, "POST", "/Users", "", map[string]any{
 			"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": userName,
-			"name":   map[string]any{"givenName": "Test", "familyName": fmt.Sprintf("User%d", i)},
-			"emails": []map[string]any{{"primary": true, "value": userName, "type": "work"}},
+			"name":        map[string]any{"givenName": "Test", "familyName": fmt.Sprintf("User%d", i)},
+			"emails":      []map[string]any{{"primary": true, "value": userName, "type": "work"}},
 			"displayName": "Test User", "locale": "en-US", "externalId": fmt.Sprintf("00u%d", i),
 			"groups": []any{}, "password": pw, "active": true,
 		})

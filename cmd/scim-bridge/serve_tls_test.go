@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const tlsTestToken = "okta-tls-test-token-0123456789abcdef"
+
+// selfSigned writes a certificate for 127.0.0.1 named cn, and its key, to
+// dir/tls.crt and dir/tls.key, replacing what is there.
+func selfSigned(t *testing.T, dir, cn string) *x509.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: cn},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true,
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	cert, _ := x509.ParseCertificate(der)
+	if err := os.WriteFile(filepath.Join(dir, "tls.crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tls.key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cert
+}
+
+func tlsClient(version uint16, roots ...*x509.Certificate) *http.Client {
+	pool := x509.NewCertPool()
+	for _, c := range roots {
+		pool.AddCert(c)
+	}
+	return &http.Client{Transport: &http.Transport{
+		TLSClientConfig:   &tls.Config{RootCAs: pool, MinVersion: version, MaxVersion: version},
+		DisableKeepAlives: true, // every request is a new handshake
+	}}
+}
+
+func getSCIM(t *testing.T, c *http.Client, url string) (*http.Response, map[string]any, error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tlsTestToken)
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var body map[string]any
+	_ = json.Unmarshal(raw, &body)
+	return resp, body, nil
+}
+
+// TestServeOverTLSReloadsCertificates: serve presents the certificate from
+// the files, the next handshake after a rewrite presents the new one, and
+// clients below TLS 1.2 are refused.
+func TestServeOverTLSReloadsCertificates(t *testing.T) {
+	dir := t.TempDir()
+	first := selfSigned(t, dir, "first.bridge.test")
+	args := append([]string{"--tls-cert", filepath.Join(dir, "tls.crt"), "--tls-key", filepath.Join(dir, "tls.key")}, loopback...)
+	r := startServe(t, args, map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken})
+	base := "https://" + r.b.OktaAddr() + "/scim/v2"
+	if r.b.scheme() != "https" {
+		t.Errorf("the start-up log would announce a %s base URL", r.b.scheme())
+	}
+
+	resp, body, err := getSCIM(t, tlsClient(tls.VersionTLS12, first), base+"/Users?startIndex=1&count=2")
+	if err != nil {
+		t.Fatalf("TLS 1.2 client: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK || resp.TLS.PeerCertificates[0].Subject.CommonName != "first.bridge.test" {
+		t.Fatalf("got %d from %q: %v", resp.StatusCode, resp.TLS.PeerCertificates[0].Subject.CommonName, body)
+	}
+	if _, _, err := getSCIM(t, tlsClient(tls.VersionTLS11, first), base+"/Users"); err == nil {
+		t.Fatal("a TLS 1.1 client was served")
+	}
+
+	second := selfSigned(t, dir, "second.bridge.test")
+	resp, _, err = getSCIM(t, tlsClient(tls.VersionTLS13, first, second), base+"/Users?startIndex=1&count=2")
+	if err != nil {
+		t.Fatalf("after the rewrite: %v", err)
+	}
+	if got := resp.TLS.PeerCertificates[0].Subject.CommonName; got != "second.bridge.test" {
+		t.Fatalf("after the rewrite the bridge presented %q, want second.bridge.test", got)
+	}
+}
+
+// TestServePathsReachTheSCIMHandler: a doubled slash (a base URL pasted
+// with a trailing slash) and dot segments get SCIM answers through the real
+// listener, not http.ServeMux's redirect.
+func TestServePathsReachTheSCIMHandler(t *testing.T) {
+	r := startServe(t, loopback, map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken})
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	base := "http://" + r.b.OktaAddr()
+	for path, want := range map[string]int{
+		"/scim/v2//Users?startIndex=1&count=2":    http.StatusOK,
+		"/scim/v2/Users/..":                       http.StatusNotFound,
+		"/scim/v2/Users/../../etc/passwd":         http.StatusNotFound,
+		"/scim/v2/Users/%2e%2e%2f%2e%2e%2fGroups": http.StatusNotFound,
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL.Opaque = strings.SplitN(path, "?", 2)[0] // keep the path exactly as written
+		req.Header.Set("Authorization", "Bearer "+tlsTestToken)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || !strings.Contains(resp.Header.Get("Content-Type"), "scim+json") {
+			t.Errorf("%s: %d %s %s, want %d with a SCIM body", path, resp.StatusCode, resp.Header.Get("Content-Type"), raw, want)
+		}
+	}
+}
+
+func TestServeRefusesWeakTokensAndMissingCertificates(t *testing.T) {
+	dir := t.TempDir()
+	selfSigned(t, dir, "bridge.test")
+	for name, tc := range map[string]struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		"short inbound token": {loopback, map[string]string{"SCIM_BRIDGE_TOKEN": "okta"}, "at least"},
+		"empty token file":    {append([]string{"--token-file", filepath.Join(dir, "empty")}, loopback...), nil, "empty"},
+		"missing certificate": {append([]string{"--tls-cert", filepath.Join(dir, "none.crt"), "--tls-key", filepath.Join(dir, "tls.key")}, loopback...),
+			map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken}, "none.crt"},
+		"key that does not match": {append([]string{"--tls-cert", filepath.Join(dir, "tls.crt"), "--tls-key", filepath.Join(dir, "tls.crt")}, loopback...),
+			map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken}, "tls"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(dir, "empty"), []byte("\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var out, errw bytes.Buffer
+			err := serveWith(context.Background(), tc.args, func(k string) string { return tc.env[k] }, &out, &errw, func(*bridge) {
+				t.Error("serve started")
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want mention of %q", err, tc.want)
+			}
+			if tok := tc.env["SCIM_BRIDGE_TOKEN"]; tok != "" && strings.Contains(err.Error()+out.String()+errw.String(), tok) {
+				t.Error("the refusal shows the token")
+			}
+		})
+	}
+}
