@@ -31,9 +31,13 @@ type idpCopy struct {
 	loadedAt time.Time
 }
 
-// NewBroker loads both sides once, failing if either does not pass
-// validation, then refreshes the IdP metadata every RefreshInterval until
-// ctx is done, keeping the last good copy when a refresh fails.
+// NewBroker loads the SP side, failing if it does not pass validation (it
+// is configuration), and starts loading the IdP metadata: at once, then
+// every RefreshInterval until ctx is done, keeping the last good copy when a
+// load fails. A failed first load does not fail NewBroker: Okta or DNS being
+// down while a pod starts must not take SCIM provisioning down with it. The
+// failure is logged, /saml/idp-metadata.xml answers 503, and the load is
+// retried every RetryInterval until it succeeds.
 func NewBroker(ctx context.Context, cfg Config, log *zap.Logger) (*Broker, error) {
 	b, err := newBroker(cfg, log, NewHTTPClient(), time.Now)
 	if err != nil {
@@ -73,10 +77,8 @@ func (b *Broker) start(ctx context.Context) error {
 		return err
 	}
 	if b.idpSource != "" {
-		if err := b.refresh(ctx); err != nil {
-			return fmt.Errorf("saml: first load of IdP metadata: %w", err)
-		}
-		go b.refreshLoop(ctx)
+		err := b.refresh(ctx)
+		go b.refreshLoop(ctx, err == nil)
 	}
 	b.logExpiries()
 	return nil
@@ -142,7 +144,8 @@ func (b *Broker) refresh(ctx context.Context) error {
 			fields = append(fields, zap.Time("last_good_loaded_at", last.loadedAt))
 			b.log.Error("SAML IdP metadata refresh failed; keeping the last good copy", fields...)
 		} else {
-			b.log.Error("SAML IdP metadata load failed", fields...)
+			b.log.Error("SAML IdP metadata load failed; /saml/idp-metadata.xml answers 503 until a load succeeds",
+				append(fields, zap.Duration("retry_in", b.nextRefresh(false)))...)
 		}
 		return err
 	}
@@ -160,20 +163,31 @@ func (b *Broker) refresh(ctx context.Context) error {
 	return nil
 }
 
-func (b *Broker) refreshLoop(ctx context.Context) {
-	t := time.NewTicker(b.cfg.RefreshInterval)
+// refreshLoop reloads the IdP metadata every RefreshInterval, or sooner
+// (RetryInterval) after a failed load, so that a passing network fault
+// leaves the served copy stale for minutes rather than hours.
+func (b *Broker) refreshLoop(ctx context.Context, lastOK bool) {
+	t := time.NewTimer(b.nextRefresh(lastOK))
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			lastOK = b.refresh(ctx) == nil
 			// A failed refresh keeps the last good copy, whose
 			// certificates still expire: warn about them either way.
-			_ = b.refresh(ctx)
 			b.logExpiries()
+			t.Reset(b.nextRefresh(lastOK))
 		}
 	}
+}
+
+func (b *Broker) nextRefresh(lastOK bool) time.Duration {
+	if !lastOK && b.cfg.RetryInterval < b.cfg.RefreshInterval {
+		return b.cfg.RetryInterval
+	}
+	return b.cfg.RefreshInterval
 }
 
 func sameCerts(a, b *IdPMetadata) bool {

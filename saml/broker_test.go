@@ -141,19 +141,76 @@ func TestBrokerRefreshKeepsLastGoodCopy(t *testing.T) {
 	}
 }
 
-func TestBrokerFirstLoadMustPass(t *testing.T) {
+// A first load that fails (Okta or DNS down while the pod starts, or bad
+// metadata) must not stop the bridge, whose SCIM side does not need it: the
+// IdP document answers 503, the log says why, and a later load recovers.
+func TestBrokerStartsWithoutIdPMetadataAndRecovers(t *testing.T) {
+	good := samltest.NewCert(t, samltest.CertOpts{})
 	expired := samltest.NewCert(t, samltest.CertOpts{NotBefore: time.Now().AddDate(-1, 0, 0), NotAfter: time.Now().Add(-time.Hour)})
-	for name, body := range map[string][]byte{
-		"expired cert": samltest.IdPMetadata(t, samltest.IdPOpts{}, expired),
-		"garbage":      []byte("garbage"),
+	for name, bad := range map[string]func(*metadataServer){
+		"expired cert":  func(s *metadataServer) { s.set(http.StatusOK, samltest.IdPMetadata(t, samltest.IdPOpts{}, expired)) },
+		"garbage":       func(s *metadataServer) { s.set(http.StatusOK, []byte("garbage")) },
+		"Okta is down":  func(s *metadataServer) { s.set(http.StatusServiceUnavailable, nil) },
+		"wrong app URL": func(s *metadataServer) { s.set(http.StatusNotFound, []byte("<html>Not found</html>")) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			srv := newMetadataServer(t, body)
-			_, err := NewBroker(t.Context(), Config{IdPMetadataURL: srv.URL}, zap.NewNop())
-			if err == nil {
-				t.Fatal("NewBroker accepted bad first metadata")
+			srv := newMetadataServer(t, nil)
+			bad(srv)
+			b, logs := testBroker(t, Config{IdPMetadataURL: srv.URL}, time.Now())
+			if logs.FilterMessageSnippet("SAML IdP metadata load failed").Len() != 1 {
+				t.Errorf("failed first load not logged: %v", logs.All())
+			}
+			res, body := get(t, b.Handler(), "/saml/idp-metadata.xml")
+			if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+				t.Fatalf("before any good load: %d %s", res.StatusCode, body)
+			}
+			if len(b.CertificateExpiries()) != 0 {
+				t.Error("certificates of refused metadata are watched")
+			}
+
+			srv.set(http.StatusOK, samltest.IdPMetadata(t, samltest.IdPOpts{}, good))
+			if err := b.refresh(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			res, body = get(t, b.Handler(), "/saml/idp-metadata.xml")
+			if res.StatusCode != http.StatusOK || !mustParseIdP(t, body).SigningCerts()[0].X509.Equal(good.Cert) {
+				t.Errorf("after recovery: %d", res.StatusCode)
 			}
 		})
+	}
+}
+
+// After a failed load the loop retries on RetryInterval, not on the (long)
+// RefreshInterval, and serves the metadata once a load succeeds.
+func TestBrokerRetriesSoonAfterFailure(t *testing.T) {
+	cert := samltest.NewCert(t, samltest.CertOpts{})
+	srv := newMetadataServer(t, nil)
+	srv.set(http.StatusBadGateway, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	b, err := NewBroker(ctx, Config{IdPMetadataURL: srv.URL, RefreshInterval: 24 * time.Hour, RetryInterval: time.Millisecond}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Poll; no time budget is asserted (the test deadline is the limit).
+	for srv.count() < 3 {
+		waitABit(t)
+	}
+	srv.set(http.StatusOK, samltest.IdPMetadata(t, samltest.IdPOpts{}, cert))
+	for {
+		if res, _ := get(t, b.Handler(), "/saml/idp-metadata.xml"); res.StatusCode == http.StatusOK {
+			break
+		}
+		waitABit(t)
+	}
+}
+
+func waitABit(t *testing.T) {
+	t.Helper()
+	select {
+	case <-t.Context().Done():
+		t.Fatal("gave up waiting")
+	case <-time.After(time.Millisecond):
 	}
 }
 

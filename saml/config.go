@@ -11,6 +11,10 @@ import (
 // Defaults for Config fields left zero.
 const (
 	DefaultRefreshInterval = time.Hour
+	// DefaultRetryInterval is the wait after a failed load: short enough
+	// that a network blip is repaired within minutes, long enough not to
+	// hammer Okta while it is down.
+	DefaultRetryInterval = time.Minute
 	// DefaultWarnBefore is 30 days: half of the 60 days' notice Okta gives
 	// before a signing certificate expires, so a missed Okta email is still
 	// caught with time to rotate.
@@ -35,6 +39,7 @@ type Config struct {
 	IdPMetadataURL  string        // Okta's IdP metadata URL (fetched and refreshed)
 	IdPMetadataFile string        // or a file
 	RefreshInterval time.Duration // default 1h
+	RetryInterval   time.Duration // after a failed load; default 1m (never longer than RefreshInterval)
 	SPMetadataFile  string        // the SP metadata file Identity Center lets you download, or:
 	ACSURL          string        // Identity Center's "IAM Identity Center ACS URL"
 	SPIssuer        string        // Identity Center's "IAM Identity Center issuer URL" (audience)
@@ -95,6 +100,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RefreshInterval <= 0 {
 		c.RefreshInterval = DefaultRefreshInterval
+	}
+	if c.RetryInterval <= 0 {
+		c.RetryInterval = DefaultRetryInterval
 	}
 	if c.WarnBefore <= 0 {
 		c.WarnBefore = DefaultWarnBefore

@@ -3,6 +3,7 @@ package saml
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -31,8 +32,16 @@ func (b *Broker) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p {
 	case "/idp-metadata.xml":
 		c := b.idp.Load()
-		if c == nil {
+		if c == nil && b.idpSource == "" {
 			http.Error(w, "no IdP metadata: set --saml-idp-metadata-url or --saml-idp-metadata-file", http.StatusNotFound)
+			return
+		}
+		if c == nil {
+			// The reason stays in the log: it may name internal hosts or
+			// paths, and this listener faces the internet.
+			w.Header().Set("Retry-After", strconv.Itoa(int(b.nextRefresh(false).Seconds())))
+			http.Error(w, "IdP metadata not loaded yet: no load has succeeded since start; the bridge's log says why "+
+				"(\"SAML IdP metadata load failed\")", http.StatusServiceUnavailable)
 			return
 		}
 		w.Header().Set("Last-Modified", c.loadedAt.UTC().Format(http.TimeFormat))

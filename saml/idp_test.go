@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"encoding/xml"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,36 @@ func TestIdPMetadataChecks(t *testing.T) {
 			}
 			if tt.severity == Warning && fs.Errors() != 0 {
 				t.Errorf("a warning case has errors:\n%v", fs)
+			}
+		})
+	}
+}
+
+func TestIdPMetadataDocumentChecks(t *testing.T) {
+	now := time.Now()
+	cert := samltest.NewCert(t, samltest.CertOpts{})
+	for _, tt := range []struct {
+		name   string
+		change func(*crewsaml.EntityDescriptor)
+		code   string
+	}{
+		{"validUntil passed", func(e *crewsaml.EntityDescriptor) { e.ValidUntil = now.Add(-time.Hour) }, "idp-metadata-expired"},
+		{"SSO URL plain http", func(e *crewsaml.EntityDescriptor) {
+			for i := range e.IDPSSODescriptors[0].SingleSignOnServices {
+				e.IDPSSODescriptors[0].SingleSignOnServices[i].Location = "http://example.okta.com/app/x/sso/saml"
+			}
+		}, "idp-sso-not-https"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := samltest.IdPEntity(samltest.IdPOpts{}, cert)
+			tt.change(&e)
+			data, err := xml.Marshal(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := mustParseIdP(t, data).Check(now, DefaultWarnBefore)
+			if !fs.Has(tt.code) || fs.Errors() == 0 {
+				t.Errorf("want %s error:\n%v", tt.code, fs)
 			}
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -162,41 +161,67 @@ func (sp *SP) Check(now time.Time, warnBefore time.Duration) Findings {
 	return fs
 }
 
-// checkIssuerForm catches the ACS URL pasted as the issuer.
+// issuerForm and acsForm describe the values Identity Center shows, for
+// messages.
+const (
+	issuerForm = "https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx"
+	acsForm    = "https://<region>.signin.aws/platform/saml/acs/<tenant> (or …signin.aws.amazon.com/…, …sso.signin.aws/…)"
+)
+
+// checkIssuerForm catches another URL pasted as the issuer: the ACS URL,
+// Okta's issuer, the SCIM endpoint.
 func checkIssuerForm(issuer string) []Finding {
-	u, err := url.Parse(issuer)
-	if err != nil || u.Host == "" {
+	u, _, kind := parseAWSURL(issuer)
+	if u == nil || u.Host == "" {
 		return []Finding{errorf("issuer-not-url", copyValuesFix, "issuer %q is not a URL", issuer)}
 	}
-	if strings.Contains(u.Path, "/saml/acs/") {
+	switch {
+	case strings.Contains(u.Path, "/saml/acs/"):
 		return []Finding{errorf("issuer-is-acs-url", copyValuesFix+"; the issuer is the one ending in /platform/saml/d-…",
 			"issuer %s is an ACS URL: the audience Okta sends would not match Identity Center's issuer, and every sign-in fails", issuer)}
-	}
-	if isOktaHost(u.Hostname()) {
+	case isOktaHost(u.Hostname()):
 		return []Finding{errorf("issuer-is-okta", copyValuesFix,
 			"issuer %s is Okta's own URL; the audience must be Identity Center's issuer URL", issuer)}
+	case kind == hostSCIM:
+		return []Finding{errorf("issuer-is-scim-url", copyValuesFix,
+			"issuer %s is Identity Center's SCIM endpoint, which belongs in the bridge's SCIM_BRIDGE_UPSTREAM_URL; the audience would not match", issuer)}
+	case kind != hostSignIn || !strings.HasPrefix(u.Path, "/platform/saml/"):
+		// A form we do not know may still be real (AWS changes them), so
+		// this warns rather than refuses.
+		return []Finding{warnf("issuer-not-aws", copyValuesFix,
+			"issuer %s is not of the form Identity Center shows (%s)", issuer, issuerForm)}
 	}
 	return nil
 }
 
-// checkACSForm catches the issuer pasted as the ACS URL and non-AWS hosts.
+// checkACSForm catches another URL pasted as the ACS URL and non-AWS hosts.
 func checkACSForm(acs string, primary bool) []Finding {
-	u, err := url.Parse(acs)
-	if err != nil || u.Host == "" {
+	u, region, kind := parseAWSURL(acs)
+	if u == nil || u.Host == "" {
 		return []Finding{errorf("acs-not-url", copyValuesFix, "ACS URL %q is not a URL", acs)}
 	}
 	var fs []Finding
 	if u.Scheme != "https" {
 		fs = append(fs, errorf("acs-not-https", copyValuesFix, "ACS URL %s is not https", acs))
 	}
-	region := RegionFromURL(acs)
+	isACS := kind == hostSignIn && strings.HasPrefix(u.Path, "/platform/saml/acs/")
 	switch {
-	case region != "" && strings.HasPrefix(u.Path, "/platform/saml/") && !strings.HasPrefix(u.Path, "/platform/saml/acs/"):
+	case kind == hostSignIn && strings.HasPrefix(u.Path, "/platform/saml/") && !isACS:
 		fs = append(fs, errorf("acs-is-issuer-url", copyValuesFix+"; the ACS URL is the one with /platform/saml/acs/",
 			"ACS URL %s is the issuer URL: Okta would post assertions where Identity Center does not accept them", acs))
-	case region == "" && primary:
+	case kind == hostSCIM:
+		fs = append(fs, errorf("acs-is-scim-url", copyValuesFix,
+			"ACS URL %s is Identity Center's SCIM endpoint (region %s): Okta would post assertions to the provisioning API", acs, region))
+	case isOktaHost(u.Hostname()):
+		fs = append(fs, errorf("acs-is-okta", copyValuesFix,
+			"ACS URL %s is Okta's own sign-on URL; the ACS URL is where Identity Center receives assertions", acs))
+	case !isACS && primary:
+		// portal.sso.<region>.amazonaws.com/saml/assertion/… is the access
+		// portal's endpoint for applications; whether any instance ever
+		// showed it as the identity source's ACS URL is UNCONFIRMED, so it
+		// warns like any unknown form rather than refuses.
 		fs = append(fs, warnf("acs-not-aws", copyValuesFix,
-			"ACS URL %s is not one of the Identity Center forms (https://<region>.signin.aws/platform/saml/acs/…, …signin.aws.amazon.com/…, …sso.signin.aws/…)", acs))
+			"ACS URL %s is not one of the Identity Center forms (%s)", acs, acsForm))
 	}
 	return fs
 }

@@ -19,6 +19,9 @@ func TestRegionFromURL(t *testing.T) {
 		"https://scim.eu-west-1.amazonaws.com/bdh6a5e3698-0fc6-4232-a028-fea1a99ff77a/scim/v2":                  "eu-west-1",
 		"https://scim.us-gov-west-1.amazonaws.com/x/scim/v2":                                                    "us-gov-west-1",
 		"https://scim.ca-central-1.api.aws/x/scim/v2/":                                                          "ca-central-1",
+		"https://eusc-de-east-1.signin.aws/platform/saml/acs/x":                                                 "eusc-de-east-1",
+		"https://us-isob-east-1.signin.aws/platform/saml/acs/x":                                                 "us-isob-east-1",
+		"https://portal.signin.aws/platform/saml/acs/x":                                                         "",
 		"https://signin.aws.amazon.com/saml":                                                                    "",
 		"https://example.okta.com/app/x/sso/saml":                                                               "",
 		"https://evil.example.com.signin.aws/platform/saml/acs/x":                                               "",
@@ -78,6 +81,11 @@ func TestSPValueMistakes(t *testing.T) {
 		{"leading space", acs, " " + issuer, []string{"issuer-whitespace"}},
 		{"plain http ACS", "http://us-east-1.signin.aws/platform/saml/acs/x", issuer, []string{"acs-not-https"}},
 		{"issuer not a URL", acs, "d-9067abcdef", []string{"issuer-not-url"}},
+		{"ACS not a URL", "acs", issuer, []string{"acs-not-url"}},
+		{"no issuer", acs, "", []string{"sp-no-issuer"}},
+		{"SCIM endpoint as ACS URL", "https://scim.us-east-1.amazonaws.com/" + samltest.TenantID + "/scim/v2", issuer, []string{"acs-is-scim-url"}},
+		{"SCIM endpoint as issuer", acs, "https://scim.us-east-1.amazonaws.com/" + samltest.TenantID + "/scim/v2", []string{"issuer-is-scim-url"}},
+		{"Okta's sign-on URL as ACS URL", samltest.OktaSSOURL, issuer, []string{"acs-is-okta"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,6 +97,23 @@ func TestSPValueMistakes(t *testing.T) {
 			}
 			if fs.Errors() == 0 {
 				t.Error("no error")
+			}
+		})
+	}
+}
+
+// Forms we do not know warn (AWS changes them) but do not refuse.
+func TestSPValuesInUnknownFormsWarn(t *testing.T) {
+	acs, issuer := samltest.ACSURL("us-east-1"), samltest.IssuerURL("us-east-1")
+	for _, tt := range []struct{ name, acs, issuer, code string }{
+		{"ACS on another host", "https://sso.example.com/saml/acs", issuer, "acs-not-aws"},
+		{"access portal's app endpoint as ACS", "https://portal.sso.us-east-1.amazonaws.com/saml/assertion/NDc2MDk3OTk3MTUx", issuer, "acs-not-aws"},
+		{"issuer on another host", acs, "https://sso.example.com/metadata", "issuer-not-aws"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := checkSP(t, mustSP(t, tt.acs, tt.issuer))
+			if !fs.Has(tt.code) || fs.Errors() != 0 {
+				t.Errorf("want a %s warning and no error:\n%v", tt.code, fs)
 			}
 		})
 	}
@@ -121,6 +146,16 @@ func TestSPMetadataFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		if fs := checkSP(t, sp); !fs.Has("acs-region-mismatch") {
+			t.Errorf("findings:\n%v", fs)
+		}
+	})
+	t.Run("default ACS in another Region than the issuer", func(t *testing.T) {
+		sp, err := ParseSPMetadata(samltest.SPMetadata(t, samltest.SPOpts{Region: "us-east-1",
+			ACSURLs: []string{samltest.ACSURL("eu-west-1"), samltest.ACSURL("us-east-1")}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fs := checkSP(t, sp); !fs.Has("acs-primary-other-region") || fs.Has("acs-region-mismatch") {
 			t.Errorf("findings:\n%v", fs)
 		}
 	})
@@ -189,6 +224,12 @@ func TestCheckPairAndExpectedValues(t *testing.T) {
 	t.Run("SCIM endpoint in another Region", func(t *testing.T) {
 		fs := Check(CheckInput{SP: spFile, SCIMURL: "https://scim.eu-west-1.amazonaws.com/x/scim/v2"})
 		if !fs.Has("scim-region-mismatch") || fs.Errors() == 0 {
+			t.Errorf("findings:\n%v", fs)
+		}
+	})
+	t.Run("SCIM endpoint not AWS's", func(t *testing.T) {
+		fs := Check(CheckInput{SP: spFile, SCIMURL: "https://scim-bridge.example.com/scim/v2"})
+		if !fs.Has("scim-url-not-aws") {
 			t.Errorf("findings:\n%v", fs)
 		}
 	})

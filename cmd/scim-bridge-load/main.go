@@ -124,7 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	if b, ok := totals["bridge"]; ok {
+	if b, ok := totals["bridge"]; ok && len(totals) > 1 {
 		fmt.Fprintf(stdout, "\nbridge overhead, same traffic, same run (%d rounds; median of per-round ratios)\n", s.rounds)
 		for _, den := range []string{"proxy", "direct"} {
 			if d, ok := totals[den]; ok {

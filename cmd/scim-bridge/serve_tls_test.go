@@ -182,3 +182,30 @@ func TestServeRefusesWeakTokensAndMissingCertificates(t *testing.T) {
 		})
 	}
 }
+
+// TestServeOversizedHeaders: headers past the SCIM handler's 32 KiB get a
+// SCIM 431; past the server's 64 KiB hard cap net/http answers 431 itself,
+// before any handler (documented in docs/security.md).
+func TestServeOversizedHeaders(t *testing.T) {
+	r := startServe(t, loopback, map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken})
+	for size, wantSCIM := range map[int]bool{40 << 10: true, 100 << 10: false} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+r.b.OktaAddr()+"/scim/v2/Users?startIndex=1&count=2", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tlsTestToken)
+		req.Header.Set("X-Padding", strings.Repeat("p", size))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("%d KiB of headers: %d, want 431", size>>10, resp.StatusCode)
+		}
+		if got := strings.Contains(resp.Header.Get("Content-Type"), "scim+json") && strings.Contains(string(raw), `"detail"`); got != wantSCIM {
+			t.Errorf("%d KiB of headers: SCIM body %v, want %v: %s", size>>10, got, wantSCIM, raw)
+		}
+	}
+}

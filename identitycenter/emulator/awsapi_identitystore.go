@@ -79,19 +79,21 @@ func (e *Emulator) isListUsers(_ context.Context, body []byte) (any, *awsError) 
 	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
 		return nil, aerr
 	}
-	var keep func(map[string]any) bool
+	var n narrowing
+	match := func(*User, isMemberFunc) bool { return true }
 	if f != nil {
-		keep = func(a map[string]any) bool { return awsStr(a, "userName") == *f.AttributeValue }
+		n.key = userNameKey(*f.AttributeValue)
+		match = func(u *User, _ isMemberFunc) bool { return awsStr(u.Attrs, "userName") == *f.AttributeValue }
 	}
-	p := e.store.awsUsersPage(pg.after, pg.limit, keep)
-	users := make([]isUser, len(p.items))
-	for i, u := range p.items {
+	p := e.store.queryUsers(n, match, pg.after, pg.limit)
+	users := make([]isUser, len(p.Items))
+	for i, u := range p.Items {
 		users[i] = awsUserShape(scope, u, in.Extensions)
 	}
 	return struct {
 		Users     []isUser
 		NextToken *string `json:",omitempty"`
-	}{users, awsNextToken("ListUsers", scope, p.last, p.more)}, nil
+	}{users, awsNextToken("ListUsers", scope, p.LastSeq, p.More)}, nil
 }
 
 func (e *Emulator) isListGroups(_ context.Context, body []byte) (any, *awsError) {
@@ -112,20 +114,22 @@ func (e *Emulator) isListGroups(_ context.Context, body []byte) (any, *awsError)
 	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
 		return nil, aerr
 	}
-	var keep func(*Group) bool
+	var n narrowing
+	match := func(*Group, isMemberFunc) bool { return true }
 	if f != nil {
-		keep = func(g *Group) bool { return g.DisplayName == *f.AttributeValue }
+		n.key = groupNameKey(*f.AttributeValue)
+		match = func(g *Group, _ isMemberFunc) bool { return g.DisplayName == *f.AttributeValue }
 	}
-	p := e.store.awsGroupsPage(pg.after, pg.limit, keep)
+	p := e.store.queryGroups(n, match, pg.after, pg.limit)
 	// identity-center-scim.md §10: "ListGroups has no members."
-	groups := make([]isGroup, len(p.items))
-	for i, g := range p.items {
+	groups := make([]isGroup, len(p.Items))
+	for i, g := range p.Items {
 		groups[i] = awsGroupShape(scope, g)
 	}
 	return struct {
 		Groups    []isGroup
 		NextToken *string `json:",omitempty"`
-	}{groups, awsNextToken("ListGroups", scope, p.last, p.more)}, nil
+	}{groups, awsNextToken("ListGroups", scope, p.LastSeq, p.More)}, nil
 }
 
 func (e *Emulator) isDescribeUser(_ context.Context, body []byte) (any, *awsError) {
@@ -248,7 +252,15 @@ func (e *Emulator) isGetUserID(_ context.Context, body []byte) (any, *awsError) 
 	}
 	// Matching is exact: whether AWS folds case in these lookups is
 	// UNCONFIRMED, so the emulator does not, and a client must not rely on it.
-	u, err := e.store.awsFindUser(func(a map[string]any) bool {
+	var n narrowing
+	switch l.path {
+	case "userName":
+		n.key = userNameKey(l.value)
+	case "":
+		n.key = userExtKey(l.externalID)
+	}
+	p := e.store.queryUsers(n, func(u *User, _ isMemberFunc) bool {
+		a := u.Attrs
 		switch l.path {
 		case "userName":
 			return awsStr(a, "userName") == l.value
@@ -261,10 +273,11 @@ func (e *Emulator) isGetUserID(_ context.Context, body []byte) (any, *awsError) 
 			return false
 		}
 		return l.issuer == SCIMExternalIDIssuer && awsStr(a, "externalId") == l.externalID
-	})
-	if err != nil {
+	}, 0, 1)
+	if len(p.Items) == 0 {
 		return nil, awsNotFound("USER", "", "user with the given alternate identifier")
 	}
+	u := p.Items[0]
 	return struct{ IdentityStoreId, UserId, UserArn string }{
 		*in.IdentityStoreId, u.ID, "arn:aws:identitystore:::user/" + u.ID,
 	}, nil
@@ -284,15 +297,20 @@ func (e *Emulator) isGetGroupID(_ context.Context, body []byte) (any, *awsError)
 	if aerr := awsFirstErr(v.err(), e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
 		return nil, aerr
 	}
-	g, err := e.store.awsFindGroup(func(g *Group) bool {
+	n := narrowing{key: groupExtKey(l.externalID)}
+	if l.path == "displayName" {
+		n.key = groupNameKey(l.value)
+	}
+	p := e.store.queryGroups(n, func(g *Group, _ isMemberFunc) bool {
 		if l.path == "displayName" {
 			return g.DisplayName == l.value
 		}
 		return l.issuer == SCIMExternalIDIssuer && g.ExternalID == l.externalID
-	})
-	if err != nil {
+	}, 0, 1)
+	if len(p.Items) == 0 {
 		return nil, awsNotFound("GROUP", "", "group with the given alternate identifier")
 	}
+	g := p.Items[0]
 	return struct{ GroupId, GroupArn, IdentityStoreId string }{
 		g.ID, "arn:aws:identitystore:::group/" + g.ID, *in.IdentityStoreId,
 	}, nil

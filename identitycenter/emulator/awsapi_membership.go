@@ -50,14 +50,14 @@ func (e *Emulator) isListGroupMemberships(_ context.Context, body []byte) (any, 
 	if err != nil {
 		return nil, awsStoreError(err, "GROUP", *in.GroupId)
 	}
-	out := make([]isMembership, len(p.items))
-	for i, m := range p.items {
+	out := make([]isMembership, len(p.Items))
+	for i, m := range p.Items {
 		out[i] = awsMembershipShape(*in.IdentityStoreId, m)
 	}
 	return struct {
 		GroupMemberships []isMembership
 		NextToken        *string `json:",omitempty"`
-	}{out, awsNextToken("ListGroupMemberships", scope, p.last, p.more)}, nil
+	}{out, awsNextToken("ListGroupMemberships", scope, p.LastSeq, p.More)}, nil
 }
 
 func (e *Emulator) isListGroupMembershipsForMember(_ context.Context, body []byte) (any, *awsError) {
@@ -82,14 +82,14 @@ func (e *Emulator) isListGroupMembershipsForMember(_ context.Context, body []byt
 	if err != nil {
 		return nil, awsStoreError(err, "USER", *userID)
 	}
-	out := make([]isMembership, len(p.items))
-	for i, m := range p.items {
+	out := make([]isMembership, len(p.Items))
+	for i, m := range p.Items {
 		out[i] = awsMembershipShape(*in.IdentityStoreId, m)
 	}
 	return struct {
 		GroupMemberships []isMembership
 		NextToken        *string `json:",omitempty"`
-	}{out, awsNextToken("ListGroupMembershipsForMember", scope, p.last, p.more)}, nil
+	}{out, awsNextToken("ListGroupMembershipsForMember", scope, p.LastSeq, p.More)}, nil
 }
 
 // awsMaxGroupIDs bounds IsMemberInGroups (identity-center-scim.md §10

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// benchTarget sends GETs either in-process (recorder) or over loopback HTTP.
+// benchGet sends GETs either in-process (recorder) or over loopback HTTP.
 func benchGet(b *testing.B, e *Emulator, path string, loopback bool) {
 	full := "/" + testTenant + "/scim/v2" + path
 	if !loopback {
@@ -66,14 +66,18 @@ func BenchmarkGetUser(b *testing.B) {
 	}
 }
 
+// BenchmarkListUsersFilter is Okta's lookup before every create (userName
+// eq). Compare users=1000 with users=10000 as a ratio: near 1 means the
+// lookup is answered from the index, near 10 that it scans the store.
 func BenchmarkListUsersFilter(b *testing.B) {
 	for _, mode := range []struct {
 		name     string
+		users    int
 		loopback bool
-	}{{"inprocess", false}, {"loopback", true}} {
+	}{{"inprocess/users=1000", 1000, false}, {"inprocess/users=10000", 10000, false}, {"loopback/users=1000", 1000, true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			e := newTestEmulator(b, Options{})
-			seedUsers(b, e, 1000)
+			seedUsers(b, e, mode.users)
 			q := url.QueryEscape(`userName eq "u0500@example.com"`)
 			benchGet(b, e, "/Users?filter="+q, mode.loopback)
 			reportRate(b)

@@ -169,8 +169,9 @@ func (e *Emulator) userMatcher(terms []eqTerm) func(u *User, isMember isMemberFu
 					return false
 				}
 			case fUserName:
-				// userName is caseExact false (RFC 7643 §4.1.1).
-				if v, _ := u.Attrs["userName"].(string); !strings.EqualFold(v, t.value) {
+				// userName is caseExact false (RFC 7643 §4.1.1); lower-cased
+				// as the uniqueness index keys it.
+				if v, _ := u.Attrs["userName"].(string); strings.ToLower(v) != strings.ToLower(t.value) {
 					return false
 				}
 			default:
@@ -194,7 +195,7 @@ func (e *Emulator) groupMatcher(terms []eqTerm) func(g *Group, isMember isMember
 					return false
 				}
 			case fDisplayName:
-				if !strings.EqualFold(g.DisplayName, t.value) {
+				if strings.ToLower(g.DisplayName) != strings.ToLower(t.value) {
 					return false
 				}
 			case fExternalID:
@@ -213,6 +214,43 @@ func (e *Emulator) groupMatcher(terms []eqTerm) func(g *Group, isMember isMember
 		}
 		return true
 	}
+}
+
+// userNarrowing picks the index that answers a user filter without a scan:
+// an id, a unique key, or a group's members. Any one term narrows (the terms
+// are joined by and); the matcher still checks every term.
+func (e *Emulator) userNarrowing(terms []eqTerm) narrowing {
+	for _, t := range terms {
+		switch strings.ToLower(t.attr) {
+		case fID:
+			return narrowing{id: t.value}
+		case fUserName:
+			return narrowing{key: userNameKey(t.value)}
+		case fExternalID:
+			return narrowing{key: userExtKey(t.value)}
+		case fGroupsValue:
+			if !e.lenient(RuleFilterMembers) { // a lenient emulator ignores the term
+				return narrowing{memberOf: t.value}
+			}
+		}
+	}
+	return narrowing{}
+}
+
+// groupNarrowing is userNarrowing for group filters. The member filter scans
+// the groups: a membership lookup per group is cheap.
+func groupNarrowing(terms []eqTerm) narrowing {
+	for _, t := range terms {
+		switch strings.ToLower(t.attr) {
+		case fID:
+			return narrowing{id: t.value}
+		case fDisplayName:
+			return narrowing{key: groupNameKey(t.value)}
+		case fExternalID:
+			return narrowing{key: groupExtKey(t.value)}
+		}
+	}
+	return narrowing{}
 }
 
 // matchAttr compares a top-level or dotted string attribute (lenient filters only).

@@ -12,7 +12,7 @@ func (e *Emulator) listUsers(w http.ResponseWriter, r *http.Request) *scimError 
 		return err
 	}
 	after, skip := e.startAfter(q)
-	p := e.store.queryUsers(e.userMatcher(terms), after, limitWithSkip(e.pageSize(q), skip))
+	p := e.store.queryUsers(e.userNarrowing(terms), e.userMatcher(terms), after, limitWithSkip(e.pageSize(q), skip))
 	items := p.Items[min(skip, len(p.Items)):]
 	res := make([]any, len(items))
 	for i, u := range items {
@@ -32,7 +32,7 @@ func (e *Emulator) listGroups(w http.ResponseWriter, r *http.Request) *scimError
 		return err
 	}
 	after, skip := e.startAfter(q)
-	p := e.store.queryGroups(e.groupMatcher(terms), after, limitWithSkip(e.pageSize(q), skip))
+	p := e.store.queryGroups(groupNarrowing(terms), e.groupMatcher(terms), after, limitWithSkip(e.pageSize(q), skip))
 	items := p.Items[min(skip, len(p.Items)):]
 	res := make([]any, len(items))
 	for i, g := range items {

@@ -24,8 +24,9 @@ type seedGroup struct {
 //
 //	{"users":[<SCIM user>…], "groups":[{"displayName":…,"externalId":…,"members":["<userName>",…]}]}
 //
-// Each is validated by the same rules as a SCIM create. Seeding is all or
-// nothing: on any error, what this call created is removed again.
+// Each is validated by the same rules as a SCIM create, except that a group
+// may have more than 100 members. Seeding is all or nothing: on any error,
+// what this call created is removed again.
 func (e *Emulator) Seed(r io.Reader) (err error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -64,7 +65,7 @@ func (e *Emulator) Seed(r io.Reader) (err error) {
 		if g.ExternalID != "" {
 			body["externalId"] = g.ExternalID
 		}
-		var members []any
+		members := make([]string, 0, len(g.Members))
 		for _, name := range g.Members {
 			id, ok := byName[strings.ToLower(name)]
 			if !ok {
@@ -73,14 +74,18 @@ func (e *Emulator) Seed(r io.Reader) (err error) {
 			if !ok {
 				return fmt.Errorf("seed: group %d (%s): member %q: %w", i+1, g.DisplayName, name, ErrNotFound)
 			}
-			members = append(members, map[string]any{"value": id})
+			members = append(members, id)
 		}
-		body["members"] = members
 		gf, verr := e.parseGroupBody(body)
 		if verr != nil {
 			return fmt.Errorf("seed: group %d (%s): %w", i+1, g.DisplayName, verr)
 		}
-		created, cerr := e.store.CreateGroup(gf.displayName, gf.externalID, gf.members)
+		// The members are added whole, not through parseGroupBody: a seeded
+		// group stands for a create followed by as many PATCHes of ≤100
+		// members as it takes, which AWS accepts (identity-center-scim.md §5
+		// "batched at ≤100 values per request"), so the 100-member limit of
+		// one create does not apply to it.
+		created, cerr := e.store.CreateGroup(gf.displayName, gf.externalID, members)
 		if cerr != nil {
 			return fmt.Errorf("seed: group %d (%s): %w", i+1, g.DisplayName, cerr)
 		}
@@ -91,7 +96,7 @@ func (e *Emulator) Seed(r io.Reader) (err error) {
 
 // userIDByName finds an existing user by userName (case-insensitively).
 func (e *Emulator) userIDByName(name string) (string, bool) {
-	p := e.store.queryUsers(func(u *User, _ isMemberFunc) bool {
+	p := e.store.queryUsers(narrowing{key: userNameKey(name)}, func(u *User, _ isMemberFunc) bool {
 		n, _ := u.Attrs["userName"].(string)
 		return strings.EqualFold(n, name)
 	}, 0, 1)

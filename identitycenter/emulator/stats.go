@@ -67,17 +67,20 @@ func (e *Emulator) ResetStats() {
 
 // awsOperation names an AWS JSON call by its X-Amz-Target, e.g.
 // "AWSIdentityStore.ListUsers" → "identitystore.ListUsers",
-// "SWBExternalService.ListInstances" → "ssoadmin.ListInstances".
+// "SWBExternalService.ListInstances" → "ssoadmin.ListInstances". A target the
+// emulator does not serve is "Unsupported": the header is the client's to
+// choose, and naming counts after it would let any client grow Stats without
+// bound.
 func awsOperation(target string) string {
-	svc, op, ok := strings.Cut(target, ".")
-	if !ok {
-		return target
+	svc, op, _ := strings.Cut(target, ".")
+	if _, ok := awsServices[svc].ops[op]; !ok {
+		return "Unsupported"
 	}
 	switch svc {
-	case "AWSIdentityStore":
+	case identityStoreService:
 		return "identitystore." + op
-	case "SWBExternalService":
+	case ssoAdminService:
 		return "ssoadmin." + op
 	}
-	return target
+	return "Unsupported"
 }

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -111,4 +113,53 @@ func TestEitherOfTwoTokensWorks(t *testing.T) {
 	if r.status != 401 || r.header.Get(RuleHeader) != string(RuleAuthTenant) {
 		t.Errorf("wrong tenant: %d %s", r.status, r.header.Get(RuleHeader))
 	}
+}
+
+// Clients choose the X-Amz-Target header: unknown targets must share one
+// counter, or a stream of junk targets would grow Stats without bound.
+func TestStatsDoNotGrowWithUnknownAWSTargets(t *testing.T) {
+	e := newTestEmulator(t, Options{})
+	for _, target := range []string{"AWSIdentityStore.Nope1", "AWSIdentityStore.Nope2", "Other.ListUsers", "junk", "AWSIdentityStore.ListUsers"} {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
+		req.Header.Set("X-Amz-Target", target)
+		e.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	got := e.Stats()
+	if len(got) != 2 || got["Unsupported"] != 4 || got["identitystore.ListUsers"] != 1 {
+		t.Errorf("stats %v: want Unsupported 4 and identitystore.ListUsers 1, nothing else", got)
+	}
+}
+
+// A seeded group stands for a create plus member PATCHes of ≤100, so it may
+// be larger than one create allows: benchmarks seed groups of thousands.
+func TestSeedGroupMayHaveMoreThan100Members(t *testing.T) {
+	var users, names []string
+	for i := range 150 {
+		name := fmt.Sprintf("u%03d@example.com", i)
+		names = append(names, `"`+name+`"`)
+		users = append(users, fmt.Sprintf(`{"userName":%q,"displayName":"U","name":{"givenName":"U","familyName":"U"}}`, name))
+	}
+	seed := `{"users":[` + strings.Join(users, ",") + `],"groups":[{"displayName":"Big","members":[` + strings.Join(names, ",") + `]}]}`
+	e := newTestEmulator(t, Options{})
+	if err := e.Seed(strings.NewReader(seed)); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	groups := e.Store().Groups()
+	if len(groups) != 1 {
+		t.Fatalf("%d groups seeded", len(groups))
+	}
+	if ms, _ := e.Store().Members(groups[0].ID); len(ms) != 150 {
+		t.Errorf("seeded group has %d members, want 150", len(ms))
+	}
+	// Through SCIM the same group could not be created in one request.
+	r := call(t, e, http.MethodPost, "/Groups", map[string]any{"displayName": "Big2", "members": memberList(e.Store().Users())})
+	mustStatus(t, r, http.StatusBadRequest)
+}
+
+func memberList(users []User) []any {
+	out := make([]any, len(users))
+	for i, u := range users {
+		out[i] = map[string]any{"value": u.ID}
+	}
+	return out
 }

@@ -3,11 +3,9 @@ package emulator
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -352,11 +350,11 @@ func (s *Store) checkUserUnique(selfID string, attrs map[string]any) error {
 	}
 	name, email, ext := userKeys(attrs)
 	switch {
-	case name != "" && s.heldByOther(selfID, "user.name:"+strings.ToLower(name)):
+	case name != "" && s.heldByOther(selfID, userNameKey(name)):
 		return fmt.Errorf("userName %q: %w", name, ErrConflict)
-	case email != "" && s.heldByOther(selfID, "user.email:"+strings.ToLower(email)):
+	case email != "" && s.heldByOther(selfID, userEmailKey(email)):
 		return fmt.Errorf("primary email %q: %w", email, ErrConflict)
-	case ext != "" && s.heldByOther(selfID, "user.ext:"+ext):
+	case ext != "" && s.heldByOther(selfID, userExtKey(ext)):
 		return fmt.Errorf("externalId %q: %w", ext, ErrConflict)
 	}
 	return nil
@@ -366,10 +364,10 @@ func (s *Store) checkGroupUnique(selfID, displayName, externalID string) error {
 	if s.skipGroupUnique {
 		return nil
 	}
-	if s.heldByOther(selfID, "group.name:"+strings.ToLower(displayName)) {
+	if s.heldByOther(selfID, groupNameKey(displayName)) {
 		return fmt.Errorf("group displayName %q: %w", displayName, ErrConflict)
 	}
-	if externalID != "" && s.heldByOther(selfID, "group.ext:"+externalID) {
+	if externalID != "" && s.heldByOther(selfID, groupExtKey(externalID)) {
 		return fmt.Errorf("group externalId %q: %w", externalID, ErrConflict)
 	}
 	return nil
@@ -405,21 +403,21 @@ func userIndexKeys(attrs map[string]any) []string {
 	name, email, ext := userKeys(attrs)
 	var keys []string
 	if name != "" {
-		keys = append(keys, "user.name:"+strings.ToLower(name))
+		keys = append(keys, userNameKey(name))
 	}
 	if email != "" {
-		keys = append(keys, "user.email:"+strings.ToLower(email))
+		keys = append(keys, userEmailKey(email))
 	}
 	if ext != "" {
-		keys = append(keys, "user.ext:"+ext)
+		keys = append(keys, userExtKey(ext))
 	}
 	return keys
 }
 
 func groupIndexKeys(displayName, externalID string) []string {
-	keys := []string{"group.name:" + strings.ToLower(displayName)}
+	keys := []string{groupNameKey(displayName)}
 	if externalID != "" {
-		keys = append(keys, "group.ext:"+externalID)
+		keys = append(keys, groupExtKey(externalID))
 	}
 	return keys
 }
@@ -448,19 +446,29 @@ func (u *User) copy() User {
 	return c
 }
 
-// deepCopy copies a decoded-JSON value tree by round-tripping it, so stored
-// maps are never shared with callers.
+// deepCopy copies a decoded-JSON value tree, so stored maps are never
+// shared with callers. It walks the tree rather than round-tripping it
+// through encoding/json: every read copies, and the round trip was the
+// largest cost of a GET.
 func deepCopy(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic(fmt.Sprintf("emulator: attributes are not JSON: %v", err))
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(fmt.Sprintf("emulator: attributes are not JSON: %v", err))
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = copyValue(v)
 	}
 	return out
+}
+
+func copyValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return deepCopy(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = copyValue(x)
+		}
+		return out
+	}
+	// Strings, numbers, booleans and nil are immutable values.
+	return v
 }

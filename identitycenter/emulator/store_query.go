@@ -1,12 +1,19 @@
 package emulator
 
-import "sort"
+import (
+	"container/heap"
+	"sort"
+	"strings"
+)
 
 // isMemberFunc answers membership questions while the store's read lock is
 // held, so list predicates never re-enter the lock.
 type isMemberFunc func(groupID, userID string) bool
 
-// page is one slice of a filtered, creation-ordered listing.
+// page is one slice of a filtered, creation-ordered listing. SCIM lists and
+// the identitystore API both page with it: a page continues after the
+// sequence number of the last item returned, so resources created or deleted
+// between pages are neither skipped nor repeated.
 type page[T any] struct {
 	Items   []T
 	Total   int    // every match, not only those after the cursor
@@ -14,66 +21,142 @@ type page[T any] struct {
 	More    bool   // matches remain after this page
 }
 
+// narrowing names the only resources a filter can match, read from an index
+// instead of a scan of the store: an id, a unique key (see Store.unique), or
+// the members of a group. The zero value narrows nothing. The query's match
+// function still decides, so a narrowing only has to be a superset.
+type narrowing struct {
+	id       string // the resource with this id
+	key      string // the resources holding this unique-index key
+	memberOf string // users: the members of this group
+}
+
 // queryUsers returns, in creation order, at most limit (≤0: all) users that
 // match and were created after afterSeq. Only the returned users are copied.
-func (s *Store) queryUsers(match func(u *User, isMember isMemberFunc) bool, afterSeq uint64, limit int) page[User] {
+func (s *Store) queryUsers(n narrowing, match func(u *User, isMember isMemberFunc) bool, afterSeq uint64, limit int) page[User] {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	all := make([]*User, 0, len(s.users))
-	for _, u := range s.users {
-		all = append(all, u)
+	var cands []*User
+	switch {
+	case n.id != "":
+		if u, ok := s.users[n.id]; ok {
+			cands = append(cands, u)
+		}
+	case n.key != "":
+		for id := range s.unique[n.key] {
+			if u, ok := s.users[id]; ok {
+				cands = append(cands, u)
+			}
+		}
+	case n.memberOf != "":
+		for uid := range s.members[n.memberOf] {
+			cands = append(cands, s.users[uid])
+		}
+	default:
+		cands = make([]*User, 0, len(s.users))
+		for _, u := range s.users {
+			cands = append(cands, u)
+		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
-	var p page[User]
-	isMember := s.isMemberLocked
-	for _, u := range all {
-		if !match(u, isMember) {
-			continue
-		}
-		p.Total++
-		if u.seq <= afterSeq {
-			continue
-		}
-		if limit > 0 && len(p.Items) == limit {
-			p.More = true
-			continue
-		}
-		p.Items = append(p.Items, u.copy())
-		p.LastSeq = u.seq
-	}
-	return p
+	return takePage(cands, func(u *User) uint64 { return u.seq },
+		func(u *User) bool { return match(u, s.isMemberLocked) }, afterSeq, limit, (*User).copy)
 }
 
 // queryGroups is queryUsers for groups.
-func (s *Store) queryGroups(match func(g *Group, isMember isMemberFunc) bool, afterSeq uint64, limit int) page[Group] {
+func (s *Store) queryGroups(n narrowing, match func(g *Group, isMember isMemberFunc) bool, afterSeq uint64, limit int) page[Group] {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	all := make([]*Group, 0, len(s.groups))
-	for _, g := range s.groups {
-		all = append(all, g)
+	var cands []*Group
+	switch {
+	case n.id != "":
+		if g, ok := s.groups[n.id]; ok {
+			cands = append(cands, g)
+		}
+	case n.key != "":
+		for id := range s.unique[n.key] {
+			if g, ok := s.groups[id]; ok {
+				cands = append(cands, g)
+			}
+		}
+	default:
+		cands = make([]*Group, 0, len(s.groups))
+		for _, g := range s.groups {
+			cands = append(cands, g)
+		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
-	var p page[Group]
-	isMember := s.isMemberLocked
-	for _, g := range all {
-		if !match(g, isMember) {
-			continue
-		}
-		p.Total++
-		if g.seq <= afterSeq {
-			continue
-		}
-		if limit > 0 && len(p.Items) == limit {
-			p.More = true
-			continue
-		}
-		p.Items = append(p.Items, *g)
-		p.LastSeq = g.seq
-	}
-	return p
+	return takePage(cands, func(g *Group) uint64 { return g.seq },
+		func(g *Group) bool { return match(g, s.isMemberLocked) }, afterSeq, limit, func(g *Group) Group { return *g })
 }
 
 func (s *Store) isMemberLocked(groupID, userID string) bool {
 	_, ok := s.members[groupID][userID]
 	return ok
+}
+
+// userNameKey, userExtKey, groupNameKey and groupExtKey are the unique-index
+// keys; userName and group displayName are unique case-insensitively (the
+// stricter reading), externalIds exactly.
+func userNameKey(name string) string  { return "user.name:" + strings.ToLower(name) }
+func userEmailKey(email string) string { return "user.email:" + strings.ToLower(email) }
+func userExtKey(ext string) string     { return "user.ext:" + ext }
+func groupNameKey(name string) string  { return "group.name:" + strings.ToLower(name) }
+func groupExtKey(ext string) string    { return "group.ext:" + ext }
+
+// takePage returns, in sequence order, the first limit (≤0: all) of the
+// matching candidates whose sequence number is above after, copied by out;
+// how many candidates match in all; and where the page ends. It keeps only
+// limit+1 candidates in a max-heap, so a page of a large store costs
+// O(n log limit), not a sort of the whole store.
+func takePage[P, T any](cands []P, seq func(P) uint64, match func(P) bool, after uint64, limit int, out func(P) T) page[T] {
+	var p page[T]
+	h := &seqHeap[P]{seq: seq}
+	if limit > 0 {
+		h.items = make([]P, 0, limit+1)
+	}
+	for _, c := range cands {
+		if match != nil && !match(c) {
+			continue
+		}
+		p.Total++
+		s := seq(c)
+		switch {
+		case s <= after:
+		case limit <= 0:
+			h.items = append(h.items, c)
+		case h.Len() < limit+1:
+			heap.Push(h, c)
+		case s < seq(h.items[0]):
+			h.items[0] = c
+			heap.Fix(h, 0)
+		}
+	}
+	kept := h.items
+	sort.Slice(kept, func(i, j int) bool { return seq(kept[i]) < seq(kept[j]) })
+	if limit > 0 && len(kept) > limit {
+		kept, p.More = kept[:limit], true
+	}
+	p.Items = make([]T, len(kept))
+	for i, c := range kept {
+		p.Items[i] = out(c)
+	}
+	if len(kept) > 0 {
+		p.LastSeq = seq(kept[len(kept)-1])
+	}
+	return p
+}
+
+// seqHeap is a max-heap by sequence number (container/heap).
+type seqHeap[P any] struct {
+	items []P
+	seq   func(P) uint64
+}
+
+func (h *seqHeap[P]) Len() int           { return len(h.items) }
+func (h *seqHeap[P]) Less(i, j int) bool { return h.seq(h.items[i]) > h.seq(h.items[j]) }
+func (h *seqHeap[P]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *seqHeap[P]) Push(x any)         { h.items = append(h.items, x.(P)) }
+func (h *seqHeap[P]) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
 }
