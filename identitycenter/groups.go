@@ -89,7 +89,7 @@ func (g *GroupProvisioner) CreateGroup(ctx context.Context, attrs Resource) (Res
 		if missing := g.missingUsers(ctx, err, adds(first)); len(missing) > 0 {
 			return nil, unknownMembersError(missing, nil, plan{}, nil)
 		}
-		return nil, fmt.Errorf("create group: %w", err)
+		return nil, fmt.Errorf("create group: %w", duplicateGroupHint(err, body.DisplayName))
 	}
 	id := str(created["id"])
 	e.SetSubject("id", id)
@@ -113,6 +113,20 @@ func (g *GroupProvisioner) CreateGroup(ctx context.Context, attrs Resource) (Res
 	}
 	created["members"] = memberValues(body.Members)
 	return created, nil
+}
+
+// duplicateGroupHint tells Okta's admin what to do about a 409 on create.
+// identity-center-scim.md §12.4: the group "already exists", often made by
+// hand before SCIM; "Operator: find it with … get-group-id, then delete it
+// or link to it".
+func duplicateGroupHint(err error, name string) error {
+	var e *Error
+	if !errors.As(err, &e) || !e.Upstream || e.Status != http.StatusConflict {
+		return err
+	}
+	c := *e
+	c.Detail = fmt.Sprintf("%s A group with displayName %q (or the same externalId) already exists in Identity Center: link it in Okta's Push Groups tab, or delete or rename it there, then push again.", e.Detail, name)
+	return &c
 }
 
 // GetGroup reads one group. identity-center-scim.md §5: its "members" is
@@ -222,22 +236,36 @@ func (g *GroupProvisioner) update(ctx context.Context, id string, gp translate.G
 		return nil
 	}
 	err := g.apply(ctx, pl)
-	var e *Error
-	if err != nil && !known && len(changes) > 0 && errors.As(err, &e) && e.Upstream && e.Status == http.StatusConflict {
-		// Whether Identity Center refuses an add of a member (or a remove of
-		// a non-member) is UNCONFIRMED; the emulator takes both as no-ops.
-		// Safe either way: re-read the members and send only real changes.
-		if current, rerr := g.members.GroupMembers(ctx, id); rerr == nil {
-			changes, rules = translate.ResolveMembers(gp.Members, current, true)
-			applied(ctx, rules)
-			pl.changes = changes
-			if len(pl.head) == 0 && len(pl.changes) == 0 {
-				return nil
-			}
-			return g.apply(ctx, pl)
-		}
+	if err == nil || known || len(changes) == 0 || !refusedChange(err) {
+		return err
 	}
-	return err
+	// Whether Identity Center refuses an add of a member (or a remove of a
+	// non-member), and with 400 or 409, is UNCONFIRMED (identity-center-scim.md
+	// §5 documents neither); the emulator takes both as no-ops. Safe either
+	// way: re-read the members and resend only the real changes, once, and
+	// only if some change was in effect already.
+	current, rerr := g.members.GroupMembers(ctx, id)
+	if rerr != nil {
+		return err
+	}
+	changes, rules = translate.ResolveMembers(gp.Members, current, true)
+	if len(changes) == len(pl.changes) {
+		return err // every change was real: the refusal is about something else
+	}
+	applied(ctx, rules)
+	pl.changes = changes
+	if len(pl.head) == 0 && len(pl.changes) == 0 {
+		return nil
+	}
+	return g.apply(ctx, pl)
+}
+
+// refusedChange reports whether Identity Center refused a single-batch PATCH
+// in a way a no-op membership change could explain: 400 (no unknown user,
+// apply checked) or 409.
+func refusedChange(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Upstream && (e.Status == http.StatusConflict || e.Status == http.StatusBadRequest)
 }
 
 // skipUnchanged drops attribute changes that change nothing.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +36,10 @@ type gpHook struct {
 	failFrom  int // 0 = never; else PATCH number from which to answer 500
 	bodies    []string
 	violation string
+	// refuseNoop, when set, is the status answered to a PATCH that adds an
+	// existing member: a stricter Identity Center than the emulator.
+	refuseNoop int
+	emu        *emulator.Emulator
 }
 
 func (h *gpHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -55,8 +60,35 @@ func (h *gpHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"InternalFailure","status":"500"}`)
 			return
 		}
+		if status := h.refuseNoop; status != 0 && h.addsMember(r.URL.Path, body) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"Member already exists","status":"%d"}`, status)
+			return
+		}
 	}
 	h.next.ServeHTTP(w, r)
+}
+
+// addsMember reports whether a group PATCH body adds a user who is already
+// a member of the group in path.
+func (h *gpHook) addsMember(path string, body []byte) bool {
+	gid := path[strings.LastIndex(path, "/")+1:]
+	var req struct {
+		Operations []struct {
+			Op    string           `json:"op"`
+			Value []map[string]any `json:"value"`
+		} `json:"Operations"`
+	}
+	_ = json.Unmarshal(body, &req)
+	for _, op := range req.Operations {
+		for _, m := range op.Value {
+			if id, _ := m["value"].(string); op.Op == "add" && h.emu.Store().IsMember(gid, id) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (h *gpHook) failFromPatch(n int) {
@@ -140,7 +172,7 @@ func gpNew(t *testing.T, withIS bool) *gpEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hook := &gpHook{next: emu, t: t}
+	hook := &gpHook{next: emu, t: t, emu: emu}
 	srv := httptest.NewServer(hook)
 	t.Cleanup(srv.Close)
 	c, err := NewClient(ClientConfig{
@@ -289,10 +321,10 @@ func TestFullPushIsDiffInBatches(t *testing.T) {
 		t.Fatalf("after full push: %d members, want %d", len(got), len(next))
 	}
 	s := env.emu.Stats()
-	// 250 changes → 3 PATCHes; 250 current members → 3 pages of 100.
-	// Logical calls from the request record: the SDK may retry a read on a
-	// loopback connection closed under it, which the emulator counts twice.
-	if stat(s, "PatchGroup") != 3 || logicalCalls(entry, "identitystore.ListGroupMemberships") != 3 || stat(s, "GetGroup") != 0 {
+	// 250 changes → 3 PATCHes; 250 current members → 3 pages of 100, each
+	// read once (no SDK retry: identitystore_http.go), and on the log line.
+	if stat(s, "PatchGroup") != 3 || stat(s, "identitystore.ListGroupMemberships") != 3 ||
+		logicalCalls(entry, "identitystore.ListGroupMemberships") != 3 || stat(s, "GetGroup") != 0 {
 		t.Fatalf("upstream requests %v\n%+v", s, entry.Snapshot().Upstream)
 	}
 	if !hasRule(entry, translate.RuleMembersReplaceAsDiff) || !hasRule(entry, translate.RuleMembersBatched) {
@@ -664,5 +696,87 @@ func TestGroupImportIsLinear(t *testing.T) {
 	page, err := env.p.ListGroups(ctx, ListQuery{Filter: []Eq{{Attr: "displayName", Value: "group-0042"}}, StartIndex: 1, Count: 100})
 	if err != nil || page.TotalResults != 1 || stat(env.emu.Stats(), "ListGroups") != 1 {
 		t.Fatalf("lookup: %+v %v %v", page, err, env.emu.Stats())
+	}
+}
+
+// Whether Identity Center refuses an add of an existing member is
+// UNCONFIRMED (the emulator takes it as a no-op). If it answers 400 or 409,
+// the bridge re-reads the members and resends only the real changes: Okta
+// sees success and no member is lost.
+func TestRefusedNoopAddIsResentWithoutIt(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusConflict} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			env := gpNew(t, false)
+			ids := env.users(t, 4)
+			gid := env.create(t, "Strict", ids[:2])
+			env.hook.refuseNoop = status
+			env.emu.ResetStats()
+			ctx, entry := gpCtx()
+			// Okta re-adds ids[1] (already a member) along with ids[2].
+			if _, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "add", Path: "members", Value: oktaMembers(ids[1:3])}}); err != nil {
+				t.Fatalf("PATCH: %v", err)
+			}
+			if got := env.members(t, gid); !slices.Equal(got, sorted(ids[:3])) {
+				t.Fatalf("members %v, want 3", got)
+			}
+			// The refused PATCH, then one with the real change only.
+			if n := stat(env.emu.Stats(), "PatchGroup"); n != 1 || len(env.hook.bodies) != 2 {
+				t.Fatalf("%d PATCHes reached the emulator, %d were sent; want 1 and 2", n, len(env.hook.bodies))
+			}
+			if !hasRule(entry, translate.RuleMembersNoopSkipped) {
+				t.Errorf("rules %v", entry.Snapshot().Rules)
+			}
+			// A refusal no no-op explains (a name with "<", §4 Characters)
+			// is Okta's answer, and is not sent twice.
+			ctx, _ = gpCtx()
+			_, err := env.p.PatchGroup(ctx, gid, []PatchOp{
+				{Op: "replace", Value: map[string]any{"displayName": "bad<name>"}},
+				{Op: "add", Path: "members", Value: oktaMembers(ids[3:])},
+			})
+			if e := pvAsError(t, err); e.Status != http.StatusBadRequest || len(env.hook.bodies) != 3 {
+				t.Fatalf("bad name: %v after %d PATCHes, want 400 after 3", err, len(env.hook.bodies))
+			}
+			if got := env.members(t, gid); !slices.Equal(got, sorted(ids[:3])) {
+				t.Fatalf("members %v after a refused PATCH", got)
+			}
+		})
+	}
+}
+
+// A full push of [] to a group that is gone answers 404, whichever way the
+// members are read: the SCIM filter alone cannot tell "no members" from "no
+// group", so it checks.
+func TestFullPushToMissingGroupIs404(t *testing.T) {
+	for _, withIS := range []bool{true, false} {
+		t.Run(fmt.Sprintf("identitystore=%v", withIS), func(t *testing.T) {
+			env := gpNew(t, withIS)
+			gid := env.create(t, "Gone", env.users(t, 1))
+			ctx, _ := gpCtx()
+			if err := env.p.DeleteGroup(ctx, gid); err != nil {
+				t.Fatal(err)
+			}
+			for _, members := range [][]string{{}, env.users(t, 1)} {
+				_, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "replace", Path: "members", Value: oktaMembers(members)}})
+				if e := pvAsError(t, err); e.Status != http.StatusNotFound {
+					t.Fatalf("push of %d members to a deleted group: %v, want 404", len(members), err)
+				}
+			}
+		})
+	}
+}
+
+// A push of a group Identity Center already has (made by hand, or a race
+// with the lookup) keeps AWS's 409 and tells the admin what to do.
+func TestCreateDuplicateGroupSays409AndHow(t *testing.T) {
+	env := gpNew(t, false)
+	env.create(t, "Twice", nil)
+	ctx, _ := gpCtx()
+	_, err := env.p.CreateGroup(ctx, Resource{"displayName": "Twice", "members": []any{}})
+	e := pvAsError(t, err)
+	if e.Status != http.StatusConflict || !strings.Contains(e.Detail, "duplicate") || !strings.Contains(e.Detail, "Push Groups tab") {
+		t.Fatalf("duplicate create: %d %q", e.Status, e.Detail)
+	}
+	if n := len(env.emu.Store().Groups()); n != 1 {
+		t.Fatalf("%d groups stored, want 1", n)
 	}
 }

@@ -73,12 +73,14 @@ func NewIdentityStoreReader(cfg IdentityStoreConfig) *IdentityStoreReader {
 	r := &IdentityStoreReader{storeID: cfg.IdentityStoreID}
 	r.is = identitystore.NewFromConfig(cfg.AWS, func(o *identitystore.Options) {
 		o.Retryer = retryer()
+		o.HTTPClient = inMemoryBodies{next: o.HTTPClient}
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 	})
 	r.sso = ssoadmin.NewFromConfig(cfg.AWS, func(o *ssoadmin.Options) {
 		o.Retryer = retryer()
+		o.HTTPClient = inMemoryBodies{next: o.HTTPClient}
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}

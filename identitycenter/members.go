@@ -46,6 +46,14 @@ func (s SCIMMembers) GroupMembers(ctx context.Context, groupID string) ([]string
 			ids = append(ids, id)
 		}
 	}
+	if len(ids) == 0 {
+		// The filter answers "no users" for a group that does not exist
+		// too; without this GET a full push of [] to a deleted group would
+		// report success. identitystore answers ResourceNotFound instead.
+		if _, err := s.Client.GetGroup(ctx, groupID); err != nil {
+			return nil, fmt.Errorf("read group %s: %w", groupID, err)
+		}
+	}
 	return ids, nil
 }
 

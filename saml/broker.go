@@ -156,7 +156,10 @@ func (b *Broker) refresh(ctx context.Context) error {
 	if prev == nil {
 		b.log.Info("SAML IdP metadata loaded", fields...)
 	} else if !sameCerts(prev.md, md) {
-		b.log.Warn("SAML IdP signing certificates changed: upload the new metadata (/saml/idp-metadata.xml) to Identity Center", fields...)
+		// identity-center-scim.md §11: IdC "supports several active
+		// external-IdP certificates at once", so adding the new one is enough.
+		b.log.Warn("SAML IdP signing certificates changed: make sure Identity Center has the new certificate "+
+			"(Settings → Identity source → Manage authentication: add it, or upload /saml/idp-metadata.xml)", fields...)
 	} else {
 		b.log.Debug("SAML IdP metadata refreshed", fields...)
 	}

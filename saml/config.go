@@ -55,23 +55,23 @@ type Config struct {
 // SCIM_BRIDGE_SAML_* environment variable.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.IdPMetadataURL, "saml-idp-metadata-url", os.Getenv(EnvIdPMetadataURL),
-		"Okta's IdP metadata URL (Okta app → Sign On → View IdP metadata); fetched and refreshed ($"+EnvIdPMetadataURL+")")
+		"Okta's IdP metadata URL (Okta app → Sign On → View IdP metadata); fetched and refreshed (env "+EnvIdPMetadataURL+")")
 	fs.StringVar(&c.IdPMetadataFile, "saml-idp-metadata-file", os.Getenv(EnvIdPMetadataFile),
-		"Okta's IdP metadata as a file, instead of the URL ($"+EnvIdPMetadataFile+")")
+		"Okta's IdP metadata as a file, instead of the URL (env "+EnvIdPMetadataFile+")")
 	c.RefreshInterval = c.envDuration(EnvRefreshInterval, DefaultRefreshInterval)
 	fs.DurationVar(&c.RefreshInterval, "saml-refresh-interval", c.RefreshInterval,
-		"how often the IdP metadata is re-read ($"+EnvRefreshInterval+")")
+		"how often the IdP metadata is re-read (env "+EnvRefreshInterval+")")
 	fs.StringVar(&c.SPMetadataFile, "saml-sp-metadata-file", os.Getenv(EnvSPMetadataFile),
-		"the SP metadata file downloaded from Identity Center (Settings → Identity source → Manage authentication) ($"+EnvSPMetadataFile+")")
+		"the SP metadata file downloaded from Identity Center (Settings → Identity source → Manage authentication) (env "+EnvSPMetadataFile+")")
 	fs.StringVar(&c.ACSURL, "saml-acs-url", os.Getenv(EnvACSURL),
-		"Identity Center's \"IAM Identity Center ACS URL\", instead of the SP metadata file ($"+EnvACSURL+")")
+		"Identity Center's \"IAM Identity Center ACS URL\", instead of the SP metadata file (env "+EnvACSURL+")")
 	fs.StringVar(&c.SPIssuer, "saml-issuer", os.Getenv(EnvSPIssuer),
-		"Identity Center's \"IAM Identity Center issuer URL\" (the audience), with --saml-acs-url ($"+EnvSPIssuer+")")
+		"Identity Center's \"IAM Identity Center issuer URL\" (the audience), with --saml-acs-url (env "+EnvSPIssuer+")")
 	fs.StringVar(&c.VerifyCertFile, "saml-verify-cert-file", os.Getenv(EnvVerifyCertFile),
-		"PEM certificate: IdP metadata must carry a valid XML signature made with it ($"+EnvVerifyCertFile+")")
+		"PEM certificate: IdP metadata must carry a valid XML signature made with it (env "+EnvVerifyCertFile+")")
 	c.WarnBefore = c.envDuration(EnvWarnBefore, DefaultWarnBefore)
 	fs.DurationVar(&c.WarnBefore, "saml-warn-before", c.WarnBefore,
-		"log a warning for each certificate from this long before it expires ($"+EnvWarnBefore+")")
+		"log a warning for each certificate from this long before it expires (env "+EnvWarnBefore+")")
 }
 
 func (c *Config) envDuration(name string, def time.Duration) time.Duration {
@@ -89,8 +89,10 @@ func (c *Config) envDuration(name string, def time.Duration) time.Duration {
 
 // Enabled reports whether any IdP or SP source is configured.
 func (c Config) Enabled() bool {
+	// VerifyCertFile counts so that, set alone, it is refused rather
+	// than silently ignored.
 	return c.IdPMetadataURL != "" || c.IdPMetadataFile != "" ||
-		c.SPMetadataFile != "" || c.ACSURL != "" || c.SPIssuer != ""
+		c.SPMetadataFile != "" || c.ACSURL != "" || c.SPIssuer != "" || c.VerifyCertFile != ""
 }
 
 // withDefaults fills zero fields and checks that the sources make sense.

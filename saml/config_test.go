@@ -63,7 +63,11 @@ func TestConfigDefaultsAndConflicts(t *testing.T) {
 	if _, err := NewBroker(t.Context(), Config{IdPMetadataURL: "https://a", IdPMetadataFile: "b"}, zap.NewNop()); err == nil {
 		t.Error("URL and file both accepted")
 	}
-	if _, err := NewBroker(t.Context(), Config{VerifyCertFile: "x.pem", ACSURL: "a", SPIssuer: "b"}, zap.NewNop()); err == nil {
-		t.Error("verification without an IdP source accepted")
+	verifyOnly := Config{VerifyCertFile: "x.pem"}
+	if !verifyOnly.Enabled() {
+		t.Error("a verification certificate alone would be silently ignored")
+	}
+	if _, err := NewBroker(t.Context(), verifyOnly, zap.NewNop()); err == nil || !strings.Contains(err.Error(), "no IdP metadata source") {
+		t.Errorf("verification without an IdP source: err = %v", err)
 	}
 }

@@ -74,6 +74,12 @@ func fetch(ctx context.Context, client *http.Client, u *url.URL) ([]byte, error)
 	req.Header.Set("Accept", "application/samlmetadata+xml, application/xml, text/xml")
 	resp, err := client.Do(req)
 	if err != nil {
+		// *url.Error repeats the URL with its query, which redactURL
+		// exists to keep out of the log: keep only the cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("fetch metadata from %s: %w", redactURL(u), err)
 	}
 	defer resp.Body.Close()

@@ -33,6 +33,24 @@ func TestReadMetadataLimitsAndSchemes(t *testing.T) {
 	}
 }
 
+// A failed fetch's error, which is logged, names the URL without its
+// query or user info.
+func TestFetchErrorDoesNotLeakQuery(t *testing.T) {
+	srv := newMetadataServer(t, nil)
+	srv.Close() // connection refused
+	src := strings.Replace(srv.URL, "http://", "http://user:pw-secret@", 1) + "/metadata?token=query-secret"
+	_, err := ReadMetadata(t.Context(), nil, src, false)
+	if err == nil {
+		t.Fatal("fetch from a closed server succeeded")
+	}
+	if strings.Contains(err.Error(), "secret") {
+		t.Errorf("error leaks a secret: %v", err)
+	}
+	if !strings.Contains(err.Error(), "/metadata") {
+		t.Errorf("error does not say which URL: %v", err)
+	}
+}
+
 func TestRedactSource(t *testing.T) {
 	got := RedactSource("https://user:secret@example.okta.com/app/x/sso/saml/metadata?token=abc")
 	if strings.Contains(got, "secret") || strings.Contains(got, "abc") {

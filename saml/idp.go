@@ -173,7 +173,7 @@ func (m *IdPMetadata) Check(now time.Time, warnBefore time.Duration) Findings {
 			"IdP metadata has no entityID"))
 	}
 	if !e.ValidUntil.IsZero() && now.After(e.ValidUntil) {
-		fs = append(fs, errorf("idp-metadata-expired-MUT", "download fresh metadata from Okta",
+		fs = append(fs, errorf("idp-metadata-expired", "download fresh metadata from Okta",
 			"IdP metadata validUntil %s has passed", e.ValidUntil.UTC().Format(time.RFC3339)))
 	}
 	if sso := m.SSOURL(); sso == "" {

@@ -45,9 +45,10 @@ func NewSetupGuide(p SetupParams) (*SetupGuide, error) {
 	if err != nil || ou.Host == "" {
 		return nil, fmt.Errorf("--okta-org %q: want your Okta domain, e.g. example.okta.com", p.OktaOrg)
 	}
-	// The admin console is the org's host with -admin after the first label.
+	// The admin console is the org's host with -admin after the first
+	// label; a custom domain has no such form, so it is kept as given.
 	host := ou.Hostname()
-	if i := strings.IndexByte(host, '.'); i > 0 && !strings.HasSuffix(host[:i], "-admin") {
+	if i := strings.IndexByte(host, '.'); i > 0 && isOktaHost(host) && !strings.HasSuffix(host[:i], "-admin") {
 		host = host[:i] + "-admin" + host[i:]
 	}
 	bu, err := url.Parse(strings.TrimSpace(p.BridgeURL))
@@ -119,7 +120,8 @@ func (g *SetupGuide) Write(w io.Writer) error {
 	p("     SCIM_BRIDGE_SAML_IDP_METADATA_URL=<that address>")
 	p("     SCIM_BRIDGE_SAML_ACS_URL='%s'", sp.ACSURL())
 	p("     SCIM_BRIDGE_SAML_ISSUER='%s'", sp.Issuer())
-	p("   then download the checked metadata:")
+	p("   Until step 5 gives it the SCIM endpoint, the bridge runs on its built-in emulator and says so")
+	p("   in its log; that is expected, as Okta does not provision yet. Then download the checked metadata:")
 	p("     curl -fsS -o okta-idp-metadata.xml %s/saml/idp-metadata.xml", g.BridgeURL)
 	p("   The bridge serves it only after checking it (entityID, SSO service, signing certificate in")
 	p("   date and within AWS's 2,500-character limit). In the wizard of step 2: IdP SAML metadata →")
@@ -133,6 +135,8 @@ func (g *SetupGuide) Write(w io.Writer) error {
 	p("   access token (shown once) into the bridge's configuration: SCIM_BRIDGE_UPSTREAM_URL and")
 	p("   SCIM_BRIDGE_UPSTREAM_TOKEN (or SCIM_BRIDGE_UPSTREAM_TOKEN_FILE). The token lasts one year")
 	p("   (identity-center-scim.md §8). Do NOT give Okta this endpoint: Okta talks to the bridge.")
+	p("   Also set SCIM_BRIDGE_TOKEN to a token of your own for Okta to present (at least 24")
+	p("   characters: openssl rand -base64 32), then restart the bridge with all of these.")
 	p("")
 	p("6. Okta: point provisioning at the bridge")
 	p("   App → Provisioning → Configure API Integration → Enable API integration:")

@@ -34,6 +34,19 @@ func TestSetupGuide(t *testing.T) {
 			t.Errorf("guide lacks %q", want)
 		}
 	}
+	for org, admin := range map[string]string{
+		"acme.oktapreview.com":        "https://acme-admin.oktapreview.com",
+		"https://acme-admin.okta.com": "https://acme-admin.okta.com",
+		"login.acme.example":          "https://login.acme.example", // custom domain: no -admin form
+	} {
+		g, err := NewSetupGuide(SetupParams{OktaOrg: org, ACSURL: acs, Issuer: issuer, BridgeURL: "https://bridge.acme.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.OktaAdminURL != admin {
+			t.Errorf("--okta-org %s: admin console %s, want %s", org, g.OktaAdminURL, admin)
+		}
+	}
 	if strings.Contains(out, "/scim/v2/") {
 		t.Error("guide gives a SCIM base URL with a trailing slash")
 	}

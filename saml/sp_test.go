@@ -159,6 +159,15 @@ func TestSPMetadataFile(t *testing.T) {
 			t.Errorf("findings:\n%v", fs)
 		}
 	})
+	t.Run("no HTTP-POST ACS", func(t *testing.T) {
+		sp, err := ParseSPMetadata(samltest.SPMetadata(t, samltest.SPOpts{ACSURLs: []string{}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fs := checkSP(t, sp); !fs.Has("sp-no-acs") || fs.Errors() == 0 {
+			t.Errorf("findings:\n%v", fs)
+		}
+	})
 	t.Run("NameID persistent", func(t *testing.T) {
 		sp, err := ParseSPMetadata(samltest.SPMetadata(t, samltest.SPOpts{NameIDFormats: []string{string(crewsaml.PersistentNameIDFormat)}}))
 		if err != nil {

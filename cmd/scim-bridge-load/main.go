@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -45,6 +46,7 @@ type settings struct {
 	rounds      int
 	child       string // upstream URL when running as the bridge child
 	maxInFlight int
+	cpuProfile  string
 }
 
 func parse(args []string, stderr io.Writer) (*settings, error) {
@@ -62,6 +64,7 @@ func parse(args []string, stderr io.Writer) (*settings, error) {
 	fs.BoolVar(&s.chaos, "chaos", false, "run the bridge only, against an emulator that throttles, fails, adds latency, drops connections and loses replies; then check its state")
 	fs.Uint64Var(&s.seed, "seed", 1, "seed of the fault randomness")
 	fs.IntVar(&s.maxInFlight, "max-upstream-in-flight", 0, "the bridge's cap on concurrent upstream requests, as serve's flag (0 = serve's default, -1 = none)")
+	fs.StringVar(&s.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (generator, targets, emulator) to this file")
 	fs.BoolVar(new(bool), childFlag[1:], false, "internal: run only the bridge, for the peak-memory figure")
 	fs.StringVar(&s.child, "upstream-url", "", "internal: the emulator the bridge child talks to")
 	fs.IntVar(&s.rounds, "rounds", 3, "rounds of direct, proxy, bridge, interleaved; ratios are the median over rounds (a shared machine is noisy)")
@@ -101,6 +104,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if s.child != "" {
 		return runChild(ctx, s.child, s.maxInFlight, stdout)
+	}
+	if s.cpuProfile != "" {
+		f, err := os.Create(s.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	fmt.Fprintf(stdout, "plan: %d users, %d groups × %d members (%d swapped), concurrency %d, emulator latency %s, chaos %v\n",
 		s.plan.Users, s.plan.Groups, s.plan.Members, s.plan.Change, s.concurrency, s.latency, s.chaos)

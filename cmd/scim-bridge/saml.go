@@ -24,13 +24,19 @@ func runSAML(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return nil
 	}
+	var err error
 	switch args[0] {
 	case "check":
-		return runSAMLCheck(ctx, args[1:], stdout, stderr)
+		err = runSAMLCheck(ctx, args[1:], stdout, stderr)
 	case "setup":
-		return runSAMLSetup(args[1:], stdout, stderr)
+		err = runSAMLSetup(args[1:], stdout, stderr)
+	default:
+		return fmt.Errorf("unknown subcommand %q (want check or setup)", args[0])
 	}
-	return fmt.Errorf("unknown subcommand %q (want check or setup)", args[0])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // --help printed the usage: not a failure
+	}
+	return err
 }
 
 // runSAMLCheck prints every finding and fails when any is an error, so it
@@ -46,11 +52,8 @@ func runSAMLCheck(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	verifyCert := fs.String("verify-cert", "", "optional: PEM certificate the IdP metadata must be signed with")
 	warnBefore := fs.Duration("warn-before", saml.DefaultWarnBefore, "warn about certificates expiring within this time")
 	failOnWarning := fs.Bool("fail-on-warning", false, "exit non-zero on warnings too")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %v", fs.Args())
 	}
 	if *idpSrc == "" && *spFile == "" && *acsURL == "" && *issuer == "" {
 		fs.Usage()
@@ -101,6 +104,18 @@ func runSAMLCheck(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
+// parseFlags parses args and refuses positional arguments, which these
+// subcommands do not take (a value with a space in it, unquoted, lands there).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %v", fs.Args())
+	}
+	return nil
+}
+
 func loadIdP(ctx context.Context, src, verifyCertFile string) (*saml.IdPMetadata, error) {
 	certs, err := readVerifyCerts(verifyCertFile)
 	if err != nil {
@@ -141,11 +156,8 @@ func runSAMLSetup(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&p.ACSURL, "acs-url", "", "Identity Center's \"IAM Identity Center ACS URL\"")
 	fs.StringVar(&p.Issuer, "issuer", "", "Identity Center's \"IAM Identity Center issuer URL\"")
 	fs.StringVar(&p.BridgeURL, "bridge-url", "", "the bridge's base URL as Okta reaches it, e.g. https://scim-bridge.example.com")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %v", fs.Args())
 	}
 	g, err := saml.NewSetupGuide(p)
 	if err != nil {

@@ -121,6 +121,12 @@ func TestSAMLSetup(t *testing.T) {
 	if code, _, _ := runCLI(t, "saml", "frobnicate"); code != 1 {
 		t.Errorf("unknown subcommand: exit %d", code)
 	}
+	// Asking for help is not a failure, and the help lists the flags.
+	for _, sub := range []string{"check", "setup"} {
+		if code, _, errOut := runCLI(t, "saml", sub, "--help"); code != 0 || !strings.Contains(errOut, "-acs-url") {
+			t.Errorf("saml %s --help: exit %d\n%s", sub, code, errOut)
+		}
+	}
 }
 
 // serveBytes serves body on a loopback httptest server and returns its URL.

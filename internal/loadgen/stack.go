@@ -102,14 +102,6 @@ func (t *Target) Close() {
 	}
 }
 
-// Shutdown drains the target's listener as serve does on SIGTERM.
-func (t *Target) Shutdown(ctx context.Context) error {
-	if t.srv == nil {
-		return nil
-	}
-	return t.srv.http.Shutdown(ctx)
-}
-
 // DirectTarget is the emulator itself.
 func DirectTarget(up *Upstream, conns int) *Target {
 	return &Target{Name: "direct", Client: up.Direct(conns), Groups: true}
@@ -157,8 +149,10 @@ type BridgeOptions struct {
 }
 
 // BridgeTarget is the bridge wired as serve wires it — scim handler →
-// Provisioner → Identity Center client — in front of the emulator, with
-// Okta's dialect.
+// Provisioner with the identitystore member reader → Identity Center client,
+// serve's http.Server timeouts — in front of the emulator, with Okta's
+// dialect. Not included: serve's Prometheus middleware and log sampling
+// (package main), and TLS.
 func BridgeTarget(up *Upstream, conns int, opts BridgeOptions) (*Target, error) {
 	w := opts.Log
 	if w == nil {
