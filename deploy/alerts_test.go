@@ -79,7 +79,7 @@ func TestAlertsAreActionable(t *testing.T) {
 		"scim_bridge_upstream_up",
 		`scim_bridge_requests_total{code=~"5.."}`,
 		"scim_bridge_upstream_throttled_total",
-		`scim_bridge_token_reloads_total{result="error"}`,
+		"scim_bridge_token_file_valid",
 	} {
 		found := false
 		for _, a := range alerts {

@@ -1,12 +1,16 @@
 package deploy
 
 import (
+	"flag"
+	"io"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scim-bridge/scim-bridge/internal/config"
 )
 
 // manifests are the Kubernetes objects in deploy/kubernetes by kind.
@@ -297,6 +301,60 @@ func TestDeployEnvironmentIsAccepted(t *testing.T) {
 	for name, where := range used {
 		if strings.HasPrefix(name, "SCIM_BRIDGE_") && !accepted[name] {
 			t.Errorf("%s sets %s, which scim-bridge serve does not read (it reads %v)", where, name, keys(accepted))
+		}
+	}
+}
+
+// An operator who applies secret.example.yaml and forgets a placeholder gets
+// a bridge that refuses to start, never one that accepts a token published
+// in this repository. Each placeholder is tried alone, the other keys valid.
+func TestSecretExamplePlaceholdersAreRefused(t *testing.T) {
+	ms := loadManifests(t)
+	example := get(t, ms["Secret"], "stringData").(map[string]any)
+	valid := map[string]string{
+		"upstream-token":         "aws-scim-token-0123456789abcdefghijklmnopqrstuvwxyz",
+		"upstream-token-expires": "2099-01-01",
+		"okta-tokens":            "okta-token-0123456789abcdefghijklmnop",
+	}
+	envFor := func(dir string, placeholder string) map[string]string {
+		env := map[string]string{}
+		for k, v := range get(t, ms["ConfigMap"], "data").(map[string]any) {
+			env[k] = v.(string)
+		}
+		for _, e := range list(t, ms.container(t), "env") {
+			name, p := str(t, e, "name"), str(t, e, "value")
+			key := path.Base(p)
+			v := valid[key]
+			if key == placeholder {
+				v = example[key].(string)
+			}
+			f := filepath.Join(dir, key)
+			if err := os.WriteFile(f, []byte(v+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env[name] = f
+		}
+		return env
+	}
+	resolve := func(env map[string]string) error {
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		var c config.Serve
+		c.RegisterFlags(fs)
+		if err := fs.Parse(nil); err != nil {
+			t.Fatal(err)
+		}
+		return c.Resolve(fs, func(k string) string { return env[k] })
+	}
+	if err := resolve(envFor(t.TempDir(), "")); err != nil {
+		t.Fatalf("the manifests with real values do not start: %v", err)
+	}
+	for _, key := range []string{"okta-tokens", "upstream-token-expires"} {
+		if _, ok := example[key]; !ok {
+			t.Fatalf("secret.example.yaml has no %s", key)
+		}
+		if err := resolve(envFor(t.TempDir(), key)); err == nil {
+			t.Errorf("secret.example.yaml's %s placeholder %q is accepted at start-up", key, example[key])
 		}
 	}
 }

@@ -13,7 +13,9 @@ import (
 // DetailTokenRejected is the detail Okta sees when Identity Center answers 401
 // or 403. identity-center-scim.md §12.2: the cause is "an invalid, expired or
 // rotated token, or a wrong tenant id"; §1: a wrong tenant id also gets 401.
-const DetailTokenRejected = "Identity Center rejected the bridge's token: invalid, expired or rotated, or wrong tenant id"
+// The detail names the settings to check, because the admin reading it in
+// Okta's task list is not the one who configured the bridge.
+const DetailTokenRejected = "Identity Center rejected the bridge's upstream token: it is invalid, expired or rotated (check SCIM_BRIDGE_UPSTREAM_TOKEN), or the tenant id in SCIM_BRIDGE_UPSTREAM_URL is wrong"
 
 // awsErrorBody is Identity Center's SCIM error body. identity-center-scim.md
 // §6: "status is a STRING ("409"), not a number", extra keys "schema",

@@ -10,66 +10,25 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/reqlog"
 )
 
-// GroupProvisioner is a Provisioner that also serves Okta's /Groups, reading
-// group membership with its MemberReader. It serves /Users as the
-// Provisioner does.
-type GroupProvisioner struct {
-	*Provisioner
-	members MemberReader
-}
+var _ Groups = (*Provisioner)(nil)
 
-var (
-	_ Groups = (*GroupProvisioner)(nil)
-	_ Users  = (*GroupProvisioner)(nil)
-	_ Groups = (*Provisioner)(nil)
-)
-
-// WithMemberReader returns p serving /Groups with r for membership reads
-// (an IdentityStoreReader, or FallbackMembers around one). nil → SCIMMembers.
-func (p *Provisioner) WithMemberReader(r MemberReader) *GroupProvisioner {
+// WithMemberReader returns a copy of p that reads group membership with r
+// (nil → SCIMMembers), for callers that built p without
+// ProvisionerConfig.Members. Both copies share the list cache.
+func (p *Provisioner) WithMemberReader(r MemberReader) *Provisioner {
 	if r == nil {
 		r = SCIMMembers{Client: p.client}
 	}
-	return &GroupProvisioner{Provisioner: p, members: r}
-}
-
-// The Provisioner alone serves /Groups with the SCIM membership reader.
-
-// CreateGroup: see GroupProvisioner.CreateGroup.
-func (p *Provisioner) CreateGroup(ctx context.Context, attrs Resource) (Resource, error) {
-	return p.WithMemberReader(nil).CreateGroup(ctx, attrs)
-}
-
-// GetGroup: see GroupProvisioner.GetGroup.
-func (p *Provisioner) GetGroup(ctx context.Context, id string) (Resource, error) {
-	return p.WithMemberReader(nil).GetGroup(ctx, id)
-}
-
-// ReplaceGroup: see GroupProvisioner.ReplaceGroup.
-func (p *Provisioner) ReplaceGroup(ctx context.Context, id string, attrs Resource) (Resource, error) {
-	return p.WithMemberReader(nil).ReplaceGroup(ctx, id, attrs)
-}
-
-// PatchGroup: see GroupProvisioner.PatchGroup.
-func (p *Provisioner) PatchGroup(ctx context.Context, id string, ops []PatchOp) (Resource, error) {
-	return p.WithMemberReader(nil).PatchGroup(ctx, id, ops)
-}
-
-// DeleteGroup: see GroupProvisioner.DeleteGroup.
-func (p *Provisioner) DeleteGroup(ctx context.Context, id string) error {
-	return p.WithMemberReader(nil).DeleteGroup(ctx, id)
-}
-
-// ListGroups: see GroupProvisioner.ListGroups.
-func (p *Provisioner) ListGroups(ctx context.Context, q ListQuery) (ListResult, error) {
-	return p.WithMemberReader(nil).ListGroups(ctx, q)
+	c := *p
+	c.members = r
+	return &c
 }
 
 // CreateGroup serves Okta's push (okta-scim-client.md §1.8): POST with the
 // first 100 members (identity-center-scim.md §5 CreateGroup "at most 100
 // members in the create request"), then the rest as PATCH adds of ≤100. The
 // 201 body is the group as created, with the members Okta sent.
-func (g *GroupProvisioner) CreateGroup(ctx context.Context, attrs Resource) (Resource, error) {
+func (p *Provisioner) CreateGroup(ctx context.Context, attrs Resource) (Resource, error) {
 	body, rules, err := translate.Group(attrs)
 	applied(ctx, rules)
 	if err != nil {
@@ -84,9 +43,9 @@ func (g *GroupProvisioner) CreateGroup(ctx context.Context, attrs Resource) (Res
 	if body.ExternalID != "" {
 		res["externalId"] = body.ExternalID
 	}
-	created, err := g.client.CreateGroup(ctx, res)
+	created, err := p.client.CreateGroup(ctx, res)
 	if err != nil {
-		if missing := g.missingUsers(ctx, err, adds(first)); len(missing) > 0 {
+		if missing := p.missingUsers(ctx, err, adds(first)); len(missing) > 0 {
 			return nil, unknownMembersError(missing, nil, plan{}, nil)
 		}
 		return nil, fmt.Errorf("create group: %w", duplicateGroupHint(err, body.DisplayName))
@@ -101,13 +60,13 @@ func (g *GroupProvisioner) CreateGroup(ctx context.Context, attrs Resource) (Res
 			already: fmt.Sprintf("group %q was created (id %s) with the first %d of %d members", body.DisplayName, id, len(first), len(body.Members)),
 			// A refused member undoes the whole push: the group did not
 			// exist before this request.
-			rollback: func(ctx context.Context) error { return g.client.DeleteGroup(ctx, id) },
+			rollback: func(ctx context.Context) error { return p.client.DeleteGroup(ctx, id) },
 			// okta-scim-client.md §1.8: a push starts with the displayName
 			// lookup, which finds the group ("Link group"); the member push
 			// that follows is diffed against what is already there.
 			retryHint: "Okta's next push finds the group by displayName and sends its members; the bridge then sends only the missing ones",
 		}
-		if err := g.apply(ctx, pl); err != nil {
+		if err := p.apply(ctx, pl); err != nil {
 			return nil, fmt.Errorf("create group: %w", err)
 		}
 	}
@@ -131,9 +90,9 @@ func duplicateGroupHint(err error, name string) error {
 
 // GetGroup reads one group. identity-center-scim.md §5: its "members" is
 // always empty; Okta's AWS app expects exactly that.
-func (g *GroupProvisioner) GetGroup(ctx context.Context, id string) (Resource, error) {
+func (p *Provisioner) GetGroup(ctx context.Context, id string) (Resource, error) {
 	reqlog.From(ctx).SetSubject("id", id)
-	res, err := g.client.GetGroup(ctx, id)
+	res, err := p.client.GetGroup(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("get group: %w", err)
 	}
@@ -144,7 +103,7 @@ func (g *GroupProvisioner) GetGroup(ctx context.Context, id string) (Resource, e
 // PatchGroup serves Okta's group PATCHes: member adds and filtered removes
 // (okta-scim-client.md §1.10), full pushes (§1.11, replace of members, as a
 // diff), renames (§1.9, skipped when unchanged). It answers 204.
-func (g *GroupProvisioner) PatchGroup(ctx context.Context, id string, ops []PatchOp) (Resource, error) {
+func (p *Provisioner) PatchGroup(ctx context.Context, id string, ops []PatchOp) (Resource, error) {
 	reqlog.From(ctx).SetSubject("id", id)
 	in := make([]translate.Op, len(ops))
 	for i, op := range ops {
@@ -155,7 +114,7 @@ func (g *GroupProvisioner) PatchGroup(ctx context.Context, id string, ops []Patc
 	if err != nil {
 		return nil, badRequest(err)
 	}
-	if err := g.update(ctx, id, gp, nil); err != nil {
+	if err := p.update(ctx, id, gp, nil); err != nil {
 		return nil, fmt.Errorf("patch group: %w", err)
 	}
 	return nil, nil
@@ -166,7 +125,7 @@ func (g *GroupProvisioner) PatchGroup(ctx context.Context, id string, ops []Patc
 // identity-center-scim.md §2: there is no PutGroup, so it becomes a rename
 // (when the name changed) plus a member diff. externalId is set when sent
 // and otherwise kept; members absent from the body are kept.
-func (g *GroupProvisioner) ReplaceGroup(ctx context.Context, id string, attrs Resource) (Resource, error) {
+func (p *Provisioner) ReplaceGroup(ctx context.Context, id string, attrs Resource) (Resource, error) {
 	reqlog.From(ctx).SetSubject("id", id)
 	body, rules, err := translate.Group(attrs)
 	applied(ctx, rules)
@@ -184,7 +143,7 @@ func (g *GroupProvisioner) ReplaceGroup(ctx context.Context, id string, attrs Re
 		reqlog.From(ctx).Rule(translate.RuleGroupPutMembersKept)
 	}
 	var cur Resource
-	if err := g.update(ctx, id, gp, &cur); err != nil {
+	if err := p.update(ctx, id, gp, &cur); err != nil {
 		return nil, fmt.Errorf("replace group: %w", err)
 	}
 	cur["displayName"] = body.DisplayName
@@ -200,14 +159,14 @@ func (g *GroupProvisioner) ReplaceGroup(ctx context.Context, id string, attrs Re
 // update applies a translated group change: attribute ops compared with the
 // group as it is, member steps resolved against its members when needed,
 // then sent in batches. cur, when set, receives the group as read.
-func (g *GroupProvisioner) update(ctx context.Context, id string, gp translate.GroupPatch, cur *Resource) error {
+func (p *Provisioner) update(ctx context.Context, id string, gp translate.GroupPatch, cur *Resource) error {
 	pl := plan{groupID: id}
 	if gp.HasAttributes() || cur != nil {
 		// One GET tells whether the name really changes (okta-scim-client.md
 		// §1.9: the rename is re-sent "each time there's a group membership
 		// update"), answers 404 for a missing group before any write, and
 		// gives the values a rollback restores.
-		old, err := g.client.GetGroup(ctx, id)
+		old, err := p.client.GetGroup(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -225,7 +184,7 @@ func (g *GroupProvisioner) update(ctx context.Context, id string, gp translate.G
 	var current []string
 	if known {
 		var err error
-		if current, err = g.members.GroupMembers(ctx, id); err != nil {
+		if current, err = p.members.GroupMembers(ctx, id); err != nil {
 			return err
 		}
 	}
@@ -235,7 +194,7 @@ func (g *GroupProvisioner) update(ctx context.Context, id string, gp translate.G
 	if len(pl.head) == 0 && len(pl.changes) == 0 {
 		return nil
 	}
-	err := g.apply(ctx, pl)
+	err := p.apply(ctx, pl)
 	if err == nil || known || len(changes) == 0 || !refusedChange(err) {
 		return err
 	}
@@ -244,7 +203,7 @@ func (g *GroupProvisioner) update(ctx context.Context, id string, gp translate.G
 	// §5 documents neither); the emulator takes both as no-ops. Safe either
 	// way: re-read the members and resend only the real changes, once, and
 	// only if some change was in effect already.
-	current, rerr := g.members.GroupMembers(ctx, id)
+	current, rerr := p.members.GroupMembers(ctx, id)
 	if rerr != nil {
 		return err
 	}
@@ -257,7 +216,7 @@ func (g *GroupProvisioner) update(ctx context.Context, id string, gp translate.G
 	if len(pl.head) == 0 && len(pl.changes) == 0 {
 		return nil
 	}
-	return g.apply(ctx, pl)
+	return p.apply(ctx, pl)
 }
 
 // refusedChange reports whether Identity Center refused a single-batch PATCH
@@ -301,9 +260,9 @@ func restoreOps(gp translate.GroupPatch, old Resource) []translate.Op {
 
 // DeleteGroup serves "Unlink pushed group → Delete the group in the target
 // app" (okta-scim-client.md §1.12): DELETE, 204.
-func (g *GroupProvisioner) DeleteGroup(ctx context.Context, id string) error {
+func (p *Provisioner) DeleteGroup(ctx context.Context, id string) error {
 	reqlog.From(ctx).SetSubject("id", id)
-	if err := g.client.DeleteGroup(ctx, id); err != nil {
+	if err := p.client.DeleteGroup(ctx, id); err != nil {
 		return fmt.Errorf("delete group: %w", err)
 	}
 	return nil
@@ -312,8 +271,8 @@ func (g *GroupProvisioner) DeleteGroup(ctx context.Context, id string) error {
 // ListGroups serves Okta's displayName lookup (okta-scim-client.md §1.8) and
 // group import (§1.2) with the shared lister: cursor walks, one snapshot per
 // import, exact totalResults.
-func (g *GroupProvisioner) ListGroups(ctx context.Context, q ListQuery) (ListResult, error) {
-	return g.lists.list(ctx, groupSource(g.client), q)
+func (p *Provisioner) ListGroups(ctx context.Context, q ListQuery) (ListResult, error) {
+	return p.lists.list(ctx, groupSource(p.client), q)
 }
 
 // groupSource: identity-center-scim.md §3 "ListGroups filter combinations:

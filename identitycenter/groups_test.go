@@ -155,7 +155,7 @@ func patchViolation(body []byte) string {
 }
 
 type gpEnv struct {
-	p      *GroupProvisioner
+	p      *Provisioner
 	emu    *emulator.Emulator
 	hook   *gpHook
 	reader *IdentityStoreReader
@@ -163,7 +163,7 @@ type gpEnv struct {
 	url    string
 }
 
-// gpNew is a GroupProvisioner over an emulator. withIS: membership is read
+// gpNew is a Provisioner over an emulator. withIS: membership is read
 // with the identitystore API through the AWS SDK (as serve wires it); else
 // with the SCIM filter.
 func gpNew(t *testing.T, withIS bool) *gpEnv {
@@ -185,7 +185,7 @@ func gpNew(t *testing.T, withIS bool) *gpEnv {
 		t.Fatal(err)
 	}
 	env := &gpEnv{emu: emu, hook: hook, url: srv.URL}
-	p := NewProvisioner(ProvisionerConfig{Client: c})
+	var members MemberReader // nil → the SCIM filter
 	if withIS {
 		cfg, err := LoadAWSConfig(context.Background(), "us-east-1", credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "emulator-secret", ""))
 		if err != nil {
@@ -193,10 +193,9 @@ func gpNew(t *testing.T, withIS bool) *gpEnv {
 		}
 		env.aws = cfg
 		env.reader = NewIdentityStoreReader(IdentityStoreConfig{AWS: cfg, Endpoint: srv.URL})
-		env.p = p.WithMemberReader(env.reader)
-	} else {
-		env.p = p.WithMemberReader(nil)
+		members = env.reader
 	}
+	env.p = NewProvisioner(ProvisionerConfig{Client: c, Members: members})
 	return env
 }
 

@@ -17,7 +17,9 @@ import (
 	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	sstypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
+	"go.uber.org/zap"
 
 	"github.com/scim-bridge/scim-bridge/internal/reqlog"
 )
@@ -46,6 +48,9 @@ type IdentityStoreConfig struct {
 	AWS             aws.Config // region, credentials and HTTP client (LoadAWSConfig)
 	Endpoint        string     // "" → AWS's endpoint for the region; the emulator's URL in emulator mode
 	IdentityStoreID string     // "" → found with ssoadmin ListInstances on first use
+	// Logger receives the SDK's own warnings as JSON lines; nil → the SDK's
+	// default, plain text on stderr.
+	Logger *zap.Logger
 }
 
 // IdentityStoreReader reads group membership with the identitystore API.
@@ -58,7 +63,17 @@ type IdentityStoreReader struct {
 
 	mu      sync.Mutex
 	storeID string
+	findErr error     // the last ListInstances failure, answered until retryAt
+	retryAt time.Time // when ListInstances may be called again
+	now     func() time.Time
 }
+
+// listInstancesRetry is how long a failed ListInstances is answered from
+// memory. identity-center-scim.md §7: "The IAM Identity Center (sso-admin)
+// APIs share a collective 20 TPS, which cannot be changed": one call per
+// Okta request while a permission is missing would spend the account's
+// budget, and every read falls back to SCIM meanwhile anyway.
+const listInstancesRetry = time.Minute
 
 // maxSDKAttempts: throttling arrives as "HTTP 400, Rate exceeded"
 // (identity-center-scim.md §10 ThrottlingException), which the SDK's
@@ -70,7 +85,10 @@ func NewIdentityStoreReader(cfg IdentityStoreConfig) *IdentityStoreReader {
 	retryer := func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = maxSDKAttempts })
 	}
-	r := &IdentityStoreReader{storeID: cfg.IdentityStoreID}
+	r := &IdentityStoreReader{storeID: cfg.IdentityStoreID, now: time.Now}
+	if cfg.Logger != nil {
+		cfg.AWS.Logger = sdkLogger(cfg.Logger)
+	}
 	r.is = identitystore.NewFromConfig(cfg.AWS, func(o *identitystore.Options) {
 		o.Retryer = retryer()
 		o.HTTPClient = inMemoryBodies{next: o.HTTPClient}
@@ -92,13 +110,29 @@ func NewIdentityStoreReader(cfg IdentityStoreConfig) *IdentityStoreReader {
 // ListInstances (identity-center-scim.md §10 "Locating the identity store":
 // "ssoadmin.ListInstances returns Instances[{InstanceArn, IdentityStoreId, …
 // Status}]"). Exactly one ACTIVE instance must exist; otherwise the operator
-// must name the store. A found id is kept; a failure is retried next time.
+// must name the store. A found id is kept; a failure is answered again for
+// listInstancesRetry, then retried.
 func (r *IdentityStoreReader) IdentityStoreID(ctx context.Context) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.storeID != "" {
 		return r.storeID, nil
 	}
+	if r.findErr != nil && r.now().Before(r.retryAt) {
+		return "", r.findErr
+	}
+	id, err := r.findStore(ctx)
+	switch {
+	case err == nil:
+		r.storeID, r.findErr = id, nil
+	case ctx.Err() == nil: // not this request ending: a failure worth remembering
+		r.findErr, r.retryAt = err, r.now().Add(listInstancesRetry)
+	}
+	return id, err
+}
+
+// findStore lists the instances and picks the one active identity store.
+func (r *IdentityStoreReader) findStore(ctx context.Context) (string, error) {
 	var active []string
 	p := ssoadmin.NewListInstancesPaginator(r.sso, &ssoadmin.ListInstancesInput{MaxResults: aws.Int32(100)})
 	for p.HasMorePages() {
@@ -117,8 +151,7 @@ func (r *IdentityStoreReader) IdentityStoreID(ctx context.Context) (string, erro
 	}
 	switch len(active) {
 	case 1:
-		r.storeID = active[0]
-		return r.storeID, nil
+		return active[0], nil
 	case 0:
 		return "", errors.New("ssoadmin ListInstances found no active IAM Identity Center instance: set --identity-store-id")
 	default:
@@ -158,6 +191,20 @@ func (r *IdentityStoreReader) GroupMembers(ctx context.Context, groupID string) 
 	return ids, nil
 }
 
+// sdkLogger keeps the SDK's warnings (e.g. a response body it could not
+// drain) in the bridge's JSON log instead of plain text on stderr.
+func sdkLogger(log *zap.Logger) logging.Logger {
+	log = log.With(zap.String("component", "aws-sdk"))
+	return logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		msg := fmt.Sprintf(format, v...)
+		if c == logging.Warn {
+			log.Warn(msg)
+			return
+		}
+		log.Debug(msg)
+	})
+}
+
 func resultMetadata(out any) middleware.Metadata {
 	switch o := out.(type) {
 	case *identitystore.ListGroupMembershipsOutput:
@@ -190,6 +237,10 @@ func record(ctx context.Context, op, subject string, start time.Time, md middlew
 	if err != nil {
 		c.Err = err.Error()
 		c.Status = 0
+		var mae *retry.MaxAttemptsError // the output, and its metadata, is lost
+		if errors.As(err, &mae) {
+			c.Attempts = mae.Attempt
+		}
 		var re *awshttp.ResponseError
 		if errors.As(err, &re) {
 			c.Status = re.HTTPStatusCode()

@@ -49,20 +49,20 @@ const defaultRetryHint = "Retrying this request converges: the bridge re-reads t
 // error with a detail saying which batches were applied; Okta's retry of the
 // request converges because the bridge re-reads the members and sends only
 // the changes still missing (translate.ResolveMembers skips the rest).
-func (g *GroupProvisioner) apply(ctx context.Context, pl plan) error {
+func (p *Provisioner) apply(ctx context.Context, pl plan) error {
 	batches := translate.Batches(pl.head, pl.changes, translate.MaxMemberChanges)
 	if len(batches) > 1 {
 		reqlog.From(ctx).Rule(translate.RuleMembersBatched)
 	}
 	for i, b := range batches {
-		err := g.client.PatchGroup(ctx, pl.groupID, toPatchOps(b.Ops))
+		err := p.client.PatchGroup(ctx, pl.groupID, toPatchOps(b.Ops))
 		if err == nil {
 			continue
 		}
-		if missing := g.missingUsers(ctx, err, b.Changes); len(missing) > 0 {
+		if missing := p.missingUsers(ctx, err, b.Changes); len(missing) > 0 {
 			undoErr := error(nil)
 			if i > 0 || pl.already != "" {
-				undoErr = g.rollback(ctx, pl, batches[:i])
+				undoErr = p.rollback(ctx, pl, batches[:i])
 				if undoErr == nil {
 					reqlog.From(ctx).Rule(translate.RuleMembersRolledBack)
 				}
@@ -74,7 +74,7 @@ func (g *GroupProvisioner) apply(ctx context.Context, pl plan) error {
 	return nil
 }
 
-func (g *GroupProvisioner) rollback(ctx context.Context, pl plan, done []translate.Batch) error {
+func (p *Provisioner) rollback(ctx context.Context, pl plan, done []translate.Batch) error {
 	if pl.rollback != nil {
 		return pl.rollback(ctx)
 	}
@@ -83,7 +83,7 @@ func (g *GroupProvisioner) rollback(ctx context.Context, pl plan, done []transla
 		changes = append(changes, b.Changes...)
 	}
 	for _, b := range translate.Batches(pl.undoHead, translate.Undo(changes), translate.MaxMemberChanges) {
-		if err := g.client.PatchGroup(ctx, pl.groupID, toPatchOps(b.Ops)); err != nil {
+		if err := p.client.PatchGroup(ctx, pl.groupID, toPatchOps(b.Ops)); err != nil {
 			return err
 		}
 	}
@@ -95,7 +95,7 @@ func (g *GroupProvisioner) rollback(ctx context.Context, pl plan, done []transla
 // only", and a group push names users Okta believes are provisioned.
 // Identity Center's detail does not reliably name the id, so each is looked
 // up (GET /Users/{id}; at most 100, only on this error path).
-func (g *GroupProvisioner) missingUsers(ctx context.Context, err error, changes []translate.MemberChange) []string {
+func (p *Provisioner) missingUsers(ctx context.Context, err error, changes []translate.MemberChange) []string {
 	var e *Error
 	if !errors.As(err, &e) || !e.Upstream || e.Status != http.StatusBadRequest {
 		return nil
@@ -106,11 +106,11 @@ func (g *GroupProvisioner) missingUsers(ctx context.Context, err error, changes 
 			adds = append(adds, c.ID)
 		}
 	}
-	return g.probeUsers(ctx, adds)
+	return p.probeUsers(ctx, adds)
 }
 
 // probeUsers returns the ids among ids that Identity Center says are not users.
-func (g *GroupProvisioner) probeUsers(ctx context.Context, ids []string) []string {
+func (p *Provisioner) probeUsers(ctx context.Context, ids []string) []string {
 	var (
 		mu      sync.Mutex
 		missing []string
@@ -122,7 +122,7 @@ func (g *GroupProvisioner) probeUsers(ctx context.Context, ids []string) []strin
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			_, err := g.client.GetUser(ctx, id)
+			_, err := p.client.GetUser(ctx, id)
 			var e *Error
 			if errors.As(err, &e) && e.Status == http.StatusNotFound {
 				mu.Lock()

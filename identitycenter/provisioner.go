@@ -32,6 +32,9 @@ type ProvisionerConfig struct {
 	Names        NamePolicy    // NamesDerive (zero value) or NamesReject
 	ListCacheTTL time.Duration // 0 → DefaultListCacheTTL
 	Logger       *zap.Logger   // nil → no logging
+	// Members reads group membership for /Groups (an IdentityStoreReader,
+	// or FallbackMembers around one); nil → SCIMMembers over Client.
+	Members MemberReader
 }
 
 // Provisioner serves Okta's /Users (and, in groups*.go, /Groups) requests:
@@ -39,10 +42,11 @@ type ProvisionerConfig struct {
 // sends them with the Client, and records every rule applied on the
 // request's reqlog entry.
 type Provisioner struct {
-	client *Client
-	names  NamePolicy
-	log    *zap.Logger
-	lists  *lister
+	client  *Client
+	names   NamePolicy
+	log     *zap.Logger
+	lists   *lister
+	members MemberReader // groups*.go
 }
 
 var _ Users = (*Provisioner)(nil)
@@ -57,11 +61,16 @@ func NewProvisioner(cfg ProvisionerConfig) *Provisioner {
 	if ttl <= 0 {
 		ttl = DefaultListCacheTTL
 	}
+	members := cfg.Members
+	if members == nil {
+		members = SCIMMembers{Client: cfg.Client}
+	}
 	return &Provisioner{
-		client: cfg.Client,
-		names:  cfg.Names,
-		log:    log,
-		lists:  newLister(ttl, log),
+		client:  cfg.Client,
+		names:   cfg.Names,
+		log:     log,
+		lists:   newLister(ttl, log),
+		members: members,
 	}
 }
 

@@ -53,29 +53,34 @@ type Config struct {
 
 // RegisterFlags adds the --saml-* flags to fs, each defaulting to its
 // SCIM_BRIDGE_SAML_* environment variable.
-func (c *Config) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.IdPMetadataURL, "saml-idp-metadata-url", os.Getenv(EnvIdPMetadataURL),
+func (c *Config) RegisterFlags(fs *flag.FlagSet) { c.RegisterFlagsEnv(fs, os.Getenv) }
+
+// RegisterFlagsEnv is RegisterFlags with the environment read through
+// getenv, so a caller that injects its environment (serve's tests) reaches
+// these settings too.
+func (c *Config) RegisterFlagsEnv(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.IdPMetadataURL, "saml-idp-metadata-url", getenv(EnvIdPMetadataURL),
 		"Okta's IdP metadata URL (Okta app → Sign On → View IdP metadata); fetched and refreshed (env "+EnvIdPMetadataURL+")")
-	fs.StringVar(&c.IdPMetadataFile, "saml-idp-metadata-file", os.Getenv(EnvIdPMetadataFile),
+	fs.StringVar(&c.IdPMetadataFile, "saml-idp-metadata-file", getenv(EnvIdPMetadataFile),
 		"Okta's IdP metadata as a file, instead of the URL (env "+EnvIdPMetadataFile+")")
-	c.RefreshInterval = c.envDuration(EnvRefreshInterval, DefaultRefreshInterval)
+	c.RefreshInterval = c.envDuration(getenv, EnvRefreshInterval, DefaultRefreshInterval)
 	fs.DurationVar(&c.RefreshInterval, "saml-refresh-interval", c.RefreshInterval,
 		"how often the IdP metadata is re-read (env "+EnvRefreshInterval+")")
-	fs.StringVar(&c.SPMetadataFile, "saml-sp-metadata-file", os.Getenv(EnvSPMetadataFile),
+	fs.StringVar(&c.SPMetadataFile, "saml-sp-metadata-file", getenv(EnvSPMetadataFile),
 		"the SP metadata file downloaded from Identity Center (Settings → Identity source → Manage authentication) (env "+EnvSPMetadataFile+")")
-	fs.StringVar(&c.ACSURL, "saml-acs-url", os.Getenv(EnvACSURL),
+	fs.StringVar(&c.ACSURL, "saml-acs-url", getenv(EnvACSURL),
 		"Identity Center's \"IAM Identity Center ACS URL\", instead of the SP metadata file (env "+EnvACSURL+")")
-	fs.StringVar(&c.SPIssuer, "saml-issuer", os.Getenv(EnvSPIssuer),
+	fs.StringVar(&c.SPIssuer, "saml-issuer", getenv(EnvSPIssuer),
 		"Identity Center's \"IAM Identity Center issuer URL\" (the audience), with --saml-acs-url (env "+EnvSPIssuer+")")
-	fs.StringVar(&c.VerifyCertFile, "saml-verify-cert-file", os.Getenv(EnvVerifyCertFile),
+	fs.StringVar(&c.VerifyCertFile, "saml-verify-cert-file", getenv(EnvVerifyCertFile),
 		"PEM certificate: IdP metadata must carry a valid XML signature made with it (env "+EnvVerifyCertFile+")")
-	c.WarnBefore = c.envDuration(EnvWarnBefore, DefaultWarnBefore)
+	c.WarnBefore = c.envDuration(getenv, EnvWarnBefore, DefaultWarnBefore)
 	fs.DurationVar(&c.WarnBefore, "saml-warn-before", c.WarnBefore,
 		"log a warning for each certificate from this long before it expires (env "+EnvWarnBefore+")")
 }
 
-func (c *Config) envDuration(name string, def time.Duration) time.Duration {
-	v := os.Getenv(name)
+func (c *Config) envDuration(getenv func(string) string, name string, def time.Duration) time.Duration {
+	v := getenv(name)
 	if v == "" {
 		return def
 	}

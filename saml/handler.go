@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -57,14 +58,18 @@ func (b *Broker) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "no SP values: set --saml-sp-metadata-file, or --saml-acs-url and --saml-issuer", http.StatusNotFound)
 			return
 		}
-		out, err := json.MarshalIndent(b.sp.OktaSettings(), "", "  ")
-		if err != nil {
+		// Not HTML-escaped: these values are copied into Okta as they are.
+		var out bytes.Buffer
+		enc := json.NewEncoder(&out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(b.sp.OktaSettings()); err != nil {
 			http.Error(w, "encode SP settings", http.StatusInternalServerError)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		if r.Method == http.MethodGet {
-			_, _ = w.Write(append(out, '\n'))
+			_, _ = w.Write(out.Bytes())
 		}
 	}
 }

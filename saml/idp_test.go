@@ -177,3 +177,16 @@ func TestIdPMetadataInEntitiesDescriptorIsServedAsOneEntity(t *testing.T) {
 func stripHeader(b []byte) string {
 	return strings.TrimPrefix(string(b), `<?xml version="1.0" encoding="UTF-8"?>`+"\n")
 }
+
+// Okta gives 60 days' notice (identity-center-scim.md §11); the bridge warns
+// from 30 days before, by default.
+func TestExpiryWarningStartsThirtyDaysBefore(t *testing.T) {
+	now := time.Now()
+	for days, warned := range map[int]bool{31: false, 29: true} {
+		cert := samltest.NewCert(t, samltest.CertOpts{NotAfter: now.Add(time.Duration(days) * 24 * time.Hour)})
+		fs := mustParseIdP(t, samltest.IdPMetadata(t, samltest.IdPOpts{}, cert)).Check(now, DefaultWarnBefore)
+		if fs.Has("cert-expiring") != warned {
+			t.Errorf("%d days before expiry: warned = %v, want %v\n%v", days, !warned, warned, fs)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -161,11 +162,20 @@ func (sp *SP) Check(now time.Time, warnBefore time.Duration) Findings {
 	return fs
 }
 
+// The paths of the values Identity Center shows: the ACS URL ends in the
+// instance's tenant id, the issuer in its identity store id, which is
+// d-xxxxxxxxxx or a UUID (botocore identitystore IdentityStoreId pattern).
+// A placeholder or a truncated paste fails these.
+var (
+	acsPathRE    = regexp.MustCompile(`^/platform/saml/acs/[A-Za-z0-9-]+/?$`)
+	issuerPathRE = regexp.MustCompile(`^/platform/saml/(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/?$`)
+)
+
 // issuerForm and acsForm describe the values Identity Center shows, for
 // messages.
 const (
-	issuerForm = "https://<region>.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx"
-	acsForm    = "https://<region>.signin.aws/platform/saml/acs/<tenant> (or …signin.aws.amazon.com/…, …sso.signin.aws/…)"
+	issuerForm = "https://<region>.signin.aws.amazon.com/platform/saml/d-<10 hex digits>"
+	acsForm    = "https://<region>.signin.aws/platform/saml/acs/<tenant id>, or the same on signin.aws.amazon.com or sso.signin.aws"
 )
 
 // checkIssuerForm catches another URL pasted as the issuer: the ACS URL,
@@ -185,7 +195,7 @@ func checkIssuerForm(issuer string) []Finding {
 	case kind == hostSCIM:
 		return []Finding{errorf("issuer-is-scim-url", copyValuesFix,
 			"issuer %s is Identity Center's SCIM endpoint, which belongs in the bridge's SCIM_BRIDGE_UPSTREAM_URL; the audience would not match", issuer)}
-	case kind != hostSignIn || !strings.HasPrefix(u.Path, "/platform/saml/"):
+	case kind != hostSignIn || !issuerPathRE.MatchString(u.Path):
 		// A form we do not know may still be real (AWS changes them), so
 		// this warns rather than refuses.
 		return []Finding{warnf("issuer-not-aws", copyValuesFix,
@@ -204,9 +214,9 @@ func checkACSForm(acs string, primary bool) []Finding {
 	if u.Scheme != "https" {
 		fs = append(fs, errorf("acs-not-https", copyValuesFix, "ACS URL %s is not https", acs))
 	}
-	isACS := kind == hostSignIn && strings.HasPrefix(u.Path, "/platform/saml/acs/")
+	isACS := kind == hostSignIn && acsPathRE.MatchString(u.Path)
 	switch {
-	case kind == hostSignIn && strings.HasPrefix(u.Path, "/platform/saml/") && !isACS:
+	case kind == hostSignIn && strings.HasPrefix(u.Path, "/platform/saml/") && !strings.HasPrefix(u.Path, "/platform/saml/acs/"):
 		fs = append(fs, errorf("acs-is-issuer-url", copyValuesFix+"; the ACS URL is the one with /platform/saml/acs/",
 			"ACS URL %s is the issuer URL: Okta would post assertions where Identity Center does not accept them", acs))
 	case kind == hostSCIM:

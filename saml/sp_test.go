@@ -109,6 +109,9 @@ func TestSPValuesInUnknownFormsWarn(t *testing.T) {
 		{"ACS on another host", "https://sso.example.com/saml/acs", issuer, "acs-not-aws"},
 		{"access portal's app endpoint as ACS", "https://portal.sso.us-east-1.amazonaws.com/saml/assertion/NDc2MDk3OTk3MTUx", issuer, "acs-not-aws"},
 		{"issuer on another host", acs, "https://sso.example.com/metadata", "issuer-not-aws"},
+		{"placeholder tenant in ACS", "https://us-east-1.signin.aws/platform/saml/acs/<tenant>", issuer, "acs-not-aws"},
+		{"placeholder store id in issuer", acs, "https://us-east-1.signin.aws.amazon.com/platform/saml/d-xxxxxxxxxx", "issuer-not-aws"},
+		{"truncated issuer", acs, "https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067ab", "issuer-not-aws"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := checkSP(t, mustSP(t, tt.acs, tt.issuer))

@@ -10,13 +10,26 @@ import (
 	"github.com/scim-bridge/scim-bridge/identitycenter"
 )
 
+// attrSchema is a resource schema's ID and its attributes plus the common
+// ones (id, externalId, meta), built once in NewHandler: elimity builds a
+// schema from scratch on every call, which cost half a PUT's CPU per request.
+type attrSchema struct {
+	id    string
+	attrs schema.Attributes
+}
+
+func newAttrSchema(s schema.Schema) attrSchema {
+	attrs := append(schema.Attributes{}, s.Attributes...)
+	return attrSchema{id: s.ID, attrs: append(attrs, schema.CommonAttributes()...)}
+}
+
 // eqTerms flattens a filter elimity has parsed and validated into eq terms.
 // Identity Center understands nothing else (identity-center-scim.md §3:
 // "Syntax: <filterAttribute> eq "<filterValue>""; okta-scim-client.md §8
 // "Filters: only eq, joined with and"), and Okta sends nothing else (§7
 // "Filters: only eq is needed"), so any other form is refused here, before an
 // upstream call. Attribute names come back in the schema's spelling.
-func eqTerms(e filter.Expression, s schema.Schema) ([]identitycenter.Eq, error) {
+func eqTerms(e filter.Expression, s attrSchema) ([]identitycenter.Eq, error) {
 	switch e := e.(type) {
 	case *filter.AttributeExpression:
 		if e.Operator != filter.EQ {
@@ -50,16 +63,14 @@ func eqTerms(e filter.Expression, s schema.Schema) ([]identitycenter.Eq, error) 
 
 // canonicalAttr spells a path as the schema does ("username" → "userName")
 // and drops the resource's own schema URI prefix.
-func canonicalAttr(p filter.AttributePath, s schema.Schema) string {
+func canonicalAttr(p filter.AttributePath, s attrSchema) string {
 	name := p.AttributeName
 	uri := p.URI()
-	if uri == s.ID {
+	if uri == s.id {
 		uri = ""
 	}
-	attrs := append(schema.Attributes{}, s.Attributes...)
-	attrs = append(attrs, schema.CommonAttributes()...)
 	if uri == "" {
-		if a, ok := attrs.ContainsAttribute(name); ok {
+		if a, ok := s.attrs.ContainsAttribute(name); ok {
 			name = a.Name()
 			if sub := p.SubAttributeName(); sub != "" {
 				if sa, ok := a.SubAttributes().ContainsAttribute(sub); ok {

@@ -8,10 +8,12 @@
 package scim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	elimity "github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/optional"
@@ -28,6 +30,16 @@ const BasePath = "/scim/v2"
 // maxBodyBytes is the default cap on a request body (limits.go).
 const maxBodyBytes = DefaultMaxBodyBytes
 
+// DefaultRequestTimeout bounds one Okta request end to end, every upstream
+// call and wait included. okta-scim-client.md §6: "The timeout is 60
+// seconds if Okta doesn't receive anything from the socket"; one request
+// may make several upstream calls (a PATCH split in two, a lookup walking
+// cursor pages), each with its own 25 s retry budget (identitycenter
+// RetryPolicy), so without this bound two of them could outlast Okta. 45 s
+// leaves 15 s for the network, a load balancer and writing the answer.
+// When it runs out Okta gets a 429 with Retry-After, which it re-queues.
+const DefaultRequestTimeout = 45 * time.Second
+
 // Config is what NewHandler needs.
 type Config struct {
 	Tokens func() []string       // accepted bearer tokens (one or two during rotation), read per request
@@ -35,6 +47,9 @@ type Config struct {
 	Groups identitycenter.Groups // nil until groups land: then /Groups answers with a clear SCIM error, not a panic
 	Logger *zap.Logger           // the request log goes here
 	Limits Limits                // body, header and nesting caps; zero values → defaults (limits.go)
+	// RequestTimeout bounds one request, upstream calls included; 0 →
+	// DefaultRequestTimeout. Past it Okta gets a 429 with Retry-After.
+	RequestTimeout time.Duration
 }
 
 // NewHandler serves /scim/v2/... and /scim/v2 (with or without a trailing
@@ -51,6 +66,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if cfg.Groups != nil {
 		groups = groupBackend{cfg.Groups}
 	}
+	userSchema, groupSchema := schema.CoreUserSchema(), schema.CoreGroupSchema()
 	userType := elimity.ResourceType{
 		ID:          optional.NewString("User"),
 		Name:        "User",
@@ -61,19 +77,19 @@ func NewHandler(cfg Config) (http.Handler, error) {
 		// extension …department". The full core schema accepts everything Okta
 		// sends (password, groups, emails[].display, primary); what Identity
 		// Center refuses is dropped by the Provisioner's translate layer.
-		Schema: schema.CoreUserSchema(),
+		Schema: userSchema,
 		SchemaExtensions: []elimity.SchemaExtension{
 			{Schema: schema.ExtensionEnterpriseUser()},
 		},
-		Handler: &resourceHandler{kind: userKind, be: userBackend{cfg.Users}},
+		Handler: &resourceHandler{kind: userKind, be: userBackend{cfg.Users}, schema: newAttrSchema(userSchema)},
 	}
 	groupType := elimity.ResourceType{
 		ID:          optional.NewString("Group"),
 		Name:        "Group",
 		Description: optional.NewString("Okta push groups, provisioned into Identity Center"),
 		Endpoint:    "/Groups",
-		Schema:      schema.CoreGroupSchema(),
-		Handler:     &resourceHandler{kind: groupKind, be: groups},
+		Schema:      groupSchema,
+		Handler:     &resourceHandler{kind: groupKind, be: groups, schema: newAttrSchema(groupSchema)},
 	}
 	srv, err := elimity.NewServer(&elimity.ServerArgs{
 		ServiceProviderConfig: &elimity.ServiceProviderConfig{
@@ -93,17 +109,22 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scim: building the SCIM server: %w", err)
 	}
-	h := &handler{tokens: cfg.Tokens, limits: cfg.Limits.withDefaults(), scim: srv, types: map[kind]elimity.ResourceType{userKind: userType, groupKind: groupType}}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	h := &handler{tokens: cfg.Tokens, limits: cfg.Limits.withDefaults(), timeout: timeout, scim: srv, types: map[kind]elimity.ResourceType{userKind: userType, groupKind: groupType}}
 	return reqlog.Middleware(cfg.Logger, h), nil
 }
 
 // handler is the outer layer around the elimity server: path, auth, body
 // limit, and the rewrite of elimity's reply (see respond.go).
 type handler struct {
-	tokens func() []string
-	limits Limits
-	scim   elimity.Server
-	types  map[kind]elimity.ResourceType
+	tokens  func() []string
+	limits  Limits
+	timeout time.Duration // per request, upstream calls included
+	scim    elimity.Server
+	types   map[kind]elimity.ResourceType
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -158,8 +179,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		ex.body = body
 	}
+	// The identitycenter client sees this deadline and ends its retries in
+	// time to answer 429 + Retry-After rather than let Okta time out.
+	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
+	defer cancel()
 	// The elimity server routes on "/v2/Users…"; it strips the "/v2" itself.
-	r2 := r.Clone(withExchange(r.Context(), ex))
+	r2 := r.Clone(withExchange(ctx, ex))
 	r2.URL.Path = "/v2" + rest
 	r2.URL.RawPath = ""
 	r2.Body = newBodyReader(ex.body)

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	elimity "github.com/elimity-com/scim"
-	"github.com/elimity-com/scim/schema"
 
 	"github.com/scim-bridge/scim-bridge/identitycenter"
 	"github.com/scim-bridge/scim-bridge/internal/reqlog"
@@ -26,8 +25,9 @@ const maxIDLen = 128
 // resourceHandler is the elimity ResourceHandler for one endpoint. elimity
 // has already validated the body or filter when a method is called.
 type resourceHandler struct {
-	kind kind
-	be   backend
+	kind   kind
+	be     backend
+	schema attrSchema // the endpoint's core schema, built once (filter.go)
 }
 
 var _ elimity.ResourceHandler = (*resourceHandler)(nil)
@@ -56,7 +56,7 @@ func (h *resourceHandler) GetAll(r *http.Request, params elimity.ListRequestPara
 	ex.called = true
 	q := identitycenter.ListQuery{StartIndex: params.StartIndex, Count: params.Count}
 	if params.FilterValidator != nil {
-		terms, err := eqTerms(params.FilterValidator.GetFilter(), h.schema())
+		terms, err := eqTerms(params.FilterValidator.GetFilter(), h.schema)
 		if err != nil {
 			ex.err = err
 			return elimity.Page{}, errHandled
@@ -145,18 +145,11 @@ func (h *resourceHandler) Delete(r *http.Request, id string) error {
 	return nil
 }
 
-func (h *resourceHandler) schema() schema.Schema {
-	if h.kind == groupKind {
-		return schema.CoreGroupSchema()
-	}
-	return schema.CoreUserSchema()
-}
-
 // resource turns elimity's validated attributes into the Resource handed to
 // the Provisioner: a SCIM body again, with "schemas" (elimity drops it).
 func (h *resourceHandler) resource(attrs elimity.ResourceAttributes) identitycenter.Resource {
 	res := make(identitycenter.Resource, len(attrs)+1)
-	schemas := []any{h.schema().ID}
+	schemas := []any{h.schema.id}
 	for k, v := range attrs {
 		res[k] = v
 		if strings.HasPrefix(k, "urn:") {

@@ -72,7 +72,12 @@ func toSCIMError(ctx context.Context, err error) *scimError {
 	reqlog.SetError(ctx, err)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return &scimError{status: http.StatusGatewayTimeout, detail: "Identity Center did not answer in time; retry the task"}
+		// The request's own deadline (DefaultRequestTimeout) ran out, e.g.
+		// waiting for an import snapshot that keeps walking: a 429 makes Okta
+		// come back (okta-scim-client.md §6, 429 + Retry-After), a 5xx may
+		// not ("5xx retries: UNCONFIRMED").
+		return &scimError{status: http.StatusTooManyRequests, retryAfter: defaultRetryAfter,
+			detail: "Identity Center did not answer within the bridge's request time limit; retry later"}
 	case errors.Is(err, context.Canceled):
 		return &scimError{status: http.StatusServiceUnavailable, detail: "the request was cancelled before it finished"}
 	}

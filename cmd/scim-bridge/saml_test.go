@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -137,4 +139,48 @@ func serveBytes(t *testing.T, body []byte) string {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/app/exk1/sso/saml/metadata"
+}
+
+// serve with the broker on: the IdP document is served, a certificate
+// inside the warning window is logged, and its expiry reaches /metrics
+// through Broker.CertificateExpiries, so Prometheus can alert on it.
+func TestServeSAMLCertificateExpiryReachesMetrics(t *testing.T) {
+	soon := samltest.NewCert(t, samltest.CertOpts{NotAfter: time.Now().Add(10 * 24 * time.Hour)})
+	idp := writeTemp(t, t.TempDir(), "okta.xml", samltest.IdPMetadata(t, samltest.IdPOpts{}, soon))
+	r := startServe(t, append([]string{"--saml-idp-metadata-file", idp,
+		"--saml-acs-url", samltest.ACSURL("us-east-1"), "--saml-issuer", samltest.IssuerURL("us-east-1")}, loopback...), nil)
+
+	if code, body := httpGet(t, "http://"+r.b.OktaAddr()+"/saml/idp-metadata.xml"); code != http.StatusOK || !strings.Contains(body, samltest.OktaEntityID) {
+		t.Fatalf("/saml/idp-metadata.xml: %d %s", code, body)
+	}
+	if !strings.Contains(r.stdout.String(), "SAML certificate expires soon") {
+		t.Errorf("no expiry warning in the log:\n%s", r.stdout)
+	}
+	_, metrics := httpGet(t, "http://"+r.b.AdminAddr()+"/metrics")
+	series := `scim_bridge_saml_certificate_expires_in_seconds{role="idp-signing",serial="` + soon.Cert.SerialNumber.String() + `"} `
+	i := strings.Index(metrics, series)
+	if i < 0 {
+		t.Fatalf("no %s in /metrics", series)
+	}
+	var secs float64
+	if _, err := fmt.Sscanf(metrics[i+len(series):], "%g", &secs); err != nil {
+		t.Fatal(err)
+	}
+	if secs <= 9*24*3600 || secs > 10*24*3600 {
+		t.Errorf("expires in %g s, want about 10 days", secs)
+	}
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
 }

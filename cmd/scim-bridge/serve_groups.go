@@ -72,7 +72,7 @@ func newMemberReader(ctx context.Context, client *identitycenter.Client, gc grou
 			"give the bridge AWS credentials with identitystore:ListGroupMemberships and sso:ListInstances to use it", fields...)
 		return scimReader
 	}
-	cfg := identitycenter.IdentityStoreConfig{IdentityStoreID: gc.identityStoreID}
+	cfg := identitycenter.IdentityStoreConfig{IdentityStoreID: gc.identityStoreID, Logger: log}
 	if emu != nil {
 		// Emulator mode: the SDK talks to the emulator's identitystore and
 		// sso-admin API with dummy keys, so this path is the one exercised.
@@ -87,13 +87,15 @@ func newMemberReader(ctx context.Context, client *identitycenter.Client, gc grou
 		cfg.AWS, cfg.Endpoint = aws, u.Scheme+"://"+u.Host
 	} else {
 		// identity-center-scim.md §1: the endpoint is https://scim.<region>.amazonaws.com/…
-		region, ok := identitycenter.Region(upstreamURL)
-		if !ok {
-			return fallback("the upstream host is not scim.<region>.amazonaws.com, so the AWS region is unknown", nil)
-		}
+		// Behind a proxy with another host name, AWS_REGION (or the shared
+		// config's region) names it instead: region "" leaves it to the SDK.
+		region, _ := identitycenter.Region(upstreamURL)
 		aws, err := identitycenter.LoadAWSConfig(ctx, region, nil)
 		if err != nil {
 			return fallback("AWS SDK configuration", err)
+		}
+		if aws.Region == "" {
+			return fallback("the upstream host is not scim.<region>.amazonaws.com and AWS_REGION is not set, so the AWS region is unknown", nil)
 		}
 		cctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
 		_, err = aws.Credentials.Retrieve(cctx)

@@ -69,6 +69,7 @@ func newOps(cfg *config.Serve, log *zap.Logger, upstreamToken, inbound secret.So
 		Interval: cfg.SecretPollInterval,
 		Logger:   log,
 		Reloaded: o.metrics.TokenReloaded,
+		State:    o.metrics.TokenFileState,
 	},
 		secret.Watched{Name: metrics.TokenUpstream, Files: []*secret.File{upFile, expFile}, Changed: func(changed []*secret.File) {
 			o.upstreamChanged(changed, upFile, expFile)

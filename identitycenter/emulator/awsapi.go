@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,10 +53,10 @@ var awsServices = map[string]awsService{
 // ThrottlingException, "Rate exceeded"") are applied by ServeHTTP before it
 // routes here.
 func (e *Emulator) serveAWSJSON(w http.ResponseWriter, r *http.Request) {
-	reqID := awsRequestID()
+	reqID := newRequestID()
 	// Like every AWS API, each response carries its request id
 	// (identity-center-scim.md §1: "Responses carry an x-amzn-RequestId header.").
-	w.Header().Set("x-amzn-RequestId", reqID)
+	w.Header().Set(requestIDHeader, reqID)
 
 	svcName, opName, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
 	svc, ok := awsServices[svcName]
@@ -147,13 +146,4 @@ func decodeAWSInput(body []byte, in any) *awsError {
 		return &awsError{Status: http.StatusBadRequest, Type: "SerializationException", Message: msg}
 	}
 	return nil
-}
-
-// awsRequestID returns a random UUID, the form AWS request ids take.
-func awsRequestID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

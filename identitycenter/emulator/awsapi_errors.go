@@ -18,6 +18,9 @@ type awsError struct {
 	ResourceType string // ResourceNotFoundException: USER, GROUP, IDENTITY_STORE, …
 	ResourceID   string
 	Reason       string // ConflictException: UNIQUENESS_CONSTRAINT_VIOLATION, …
+	// RetryAfterSeconds: ThrottlingException (identity-center-scim.md §7 "The
+	// identitystore API's ThrottlingException body has RetryAfterSeconds").
+	RetryAfterSeconds int
 }
 
 func (e *awsError) Error() string { return e.Type + ": " + e.Message }
@@ -35,10 +38,14 @@ func writeAWSError(w http.ResponseWriter, reqID string, e *awsError) {
 	if e.Reason != "" {
 		body["Reason"] = e.Reason
 	}
+	if e.RetryAfterSeconds > 0 {
+		body["RetryAfterSeconds"] = e.RetryAfterSeconds
+	}
 	b, err := json.Marshal(body)
 	if err != nil { // a map of strings and ints always encodes
 		panic(fmt.Sprintf("emulator: encoding AWS error: %v", err))
 	}
+	w.Header().Set(requestIDHeader, reqID)
 	w.Header().Set("Content-Type", awsJSONContentType)
 	w.Header().Set("X-Amzn-Errortype", e.Type)
 	w.WriteHeader(e.Status)

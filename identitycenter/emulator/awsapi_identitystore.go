@@ -61,75 +61,66 @@ func awsCheckExtensions(v *awsValidationErrors, ext []string) {
 
 func (e *Emulator) isListUsers(_ context.Context, body []byte) (any, *awsError) {
 	var in struct {
-		IdentityStoreId *string
-		Extensions      []string
-		Filters         []isFilter
-		MaxResults      *int32
-		NextToken       *string
+		awsListInput
+		Extensions []string
+		Filters    []isFilter
 	}
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	awsCheckExtensions(&v, in.Extensions)
-	f := awsCheckFilters(&v, in.Filters, "UserName")
-	scope := awsDeref(in.IdentityStoreId)
-	pg, tokErr := awsCheckPage(&v, "ListUsers", scope, in.MaxResults, in.NextToken)
-	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+	var f *isFilter
+	users, next, aerr := awsList(e, "ListUsers", in.awsListInput, "",
+		func(v *awsValidationErrors) {
+			awsCheckExtensions(v, in.Extensions)
+			f = awsCheckFilters(v, in.Filters, "UserName")
+		},
+		func(pg awsPageRequest) (page[User], *awsError) {
+			var n narrowing
+			match := func(*User, isMemberFunc) bool { return true }
+			if f != nil {
+				n.key = userNameKey(*f.AttributeValue)
+				match = func(u *User, _ isMemberFunc) bool { return awsStr(u.Attrs, "userName") == *f.AttributeValue }
+			}
+			return e.store.queryUsers(n, match, pg.after, pg.limit), nil
+		},
+		func(storeID string, u User) isUser { return awsUserShape(storeID, u, in.Extensions) })
+	if aerr != nil {
 		return nil, aerr
-	}
-	var n narrowing
-	match := func(*User, isMemberFunc) bool { return true }
-	if f != nil {
-		n.key = userNameKey(*f.AttributeValue)
-		match = func(u *User, _ isMemberFunc) bool { return awsStr(u.Attrs, "userName") == *f.AttributeValue }
-	}
-	p := e.store.queryUsers(n, match, pg.after, pg.limit)
-	users := make([]isUser, len(p.Items))
-	for i, u := range p.Items {
-		users[i] = awsUserShape(scope, u, in.Extensions)
 	}
 	return struct {
 		Users     []isUser
 		NextToken *string `json:",omitempty"`
-	}{users, awsNextToken("ListUsers", scope, p.LastSeq, p.More)}, nil
+	}{users, next}, nil
 }
 
 func (e *Emulator) isListGroups(_ context.Context, body []byte) (any, *awsError) {
 	var in struct {
-		IdentityStoreId *string
-		Filters         []isFilter
-		MaxResults      *int32
-		NextToken       *string
+		awsListInput
+		Filters []isFilter
 	}
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	f := awsCheckFilters(&v, in.Filters, "DisplayName")
-	scope := awsDeref(in.IdentityStoreId)
-	pg, tokErr := awsCheckPage(&v, "ListGroups", scope, in.MaxResults, in.NextToken)
-	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
-		return nil, aerr
-	}
-	var n narrowing
-	match := func(*Group, isMemberFunc) bool { return true }
-	if f != nil {
-		n.key = groupNameKey(*f.AttributeValue)
-		match = func(g *Group, _ isMemberFunc) bool { return g.DisplayName == *f.AttributeValue }
-	}
-	p := e.store.queryGroups(n, match, pg.after, pg.limit)
+	var f *isFilter
 	// identity-center-scim.md §10: "ListGroups has no members."
-	groups := make([]isGroup, len(p.Items))
-	for i, g := range p.Items {
-		groups[i] = awsGroupShape(scope, g)
+	groups, next, aerr := awsList(e, "ListGroups", in.awsListInput, "",
+		func(v *awsValidationErrors) { f = awsCheckFilters(v, in.Filters, "DisplayName") },
+		func(pg awsPageRequest) (page[Group], *awsError) {
+			var n narrowing
+			match := func(*Group, isMemberFunc) bool { return true }
+			if f != nil {
+				n.key = groupNameKey(*f.AttributeValue)
+				match = func(g *Group, _ isMemberFunc) bool { return g.DisplayName == *f.AttributeValue }
+			}
+			return e.store.queryGroups(n, match, pg.after, pg.limit), nil
+		}, awsGroupShape)
+	if aerr != nil {
+		return nil, aerr
 	}
 	return struct {
 		Groups    []isGroup
 		NextToken *string `json:",omitempty"`
-	}{groups, awsNextToken("ListGroups", scope, p.LastSeq, p.More)}, nil
+	}{groups, next}, nil
 }
 
 func (e *Emulator) isDescribeUser(_ context.Context, body []byte) (any, *awsError) {

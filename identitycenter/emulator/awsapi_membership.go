@@ -28,68 +28,61 @@ func awsCheckMemberID(v *awsValidationErrors, m *isMemberIDInput) *string {
 
 func (e *Emulator) isListGroupMemberships(_ context.Context, body []byte) (any, *awsError) {
 	var in struct {
-		IdentityStoreId *string
-		GroupId         *string
-		MaxResults      *int32
-		NextToken       *string
+		awsListInput
+		GroupId *string
 	}
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	awsCheckResourceID(&v, "groupId", in.GroupId)
-	scope := awsDeref(in.IdentityStoreId) + "/" + awsDeref(in.GroupId)
-	pg, tokErr := awsCheckPage(&v, "ListGroupMemberships", scope, in.MaxResults, in.NextToken)
-	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+	items, next, aerr := awsList(e, "ListGroupMemberships", in.awsListInput, awsDeref(in.GroupId),
+		func(v *awsValidationErrors) { awsCheckResourceID(v, "groupId", in.GroupId) },
+		func(pg awsPageRequest) (page[Membership], *awsError) {
+			// A missing group is ResourceNotFoundException GROUP (the stricter
+			// reading; whether AWS returns an empty list instead is UNCONFIRMED).
+			p, err := e.store.awsMembersPage(*in.GroupId, pg.after, pg.limit)
+			if err != nil {
+				return p, awsStoreError(err, "GROUP", *in.GroupId)
+			}
+			return p, nil
+		}, awsMembershipShape)
+	if aerr != nil {
 		return nil, aerr
-	}
-	// A missing group is ResourceNotFoundException GROUP (the stricter
-	// reading; whether AWS returns an empty list instead is UNCONFIRMED).
-	p, err := e.store.awsMembersPage(*in.GroupId, pg.after, pg.limit)
-	if err != nil {
-		return nil, awsStoreError(err, "GROUP", *in.GroupId)
-	}
-	out := make([]isMembership, len(p.Items))
-	for i, m := range p.Items {
-		out[i] = awsMembershipShape(*in.IdentityStoreId, m)
 	}
 	return struct {
 		GroupMemberships []isMembership
 		NextToken        *string `json:",omitempty"`
-	}{out, awsNextToken("ListGroupMemberships", scope, p.LastSeq, p.More)}, nil
+	}{items, next}, nil
 }
 
 func (e *Emulator) isListGroupMembershipsForMember(_ context.Context, body []byte) (any, *awsError) {
 	var in struct {
-		IdentityStoreId *string
-		MemberId        *isMemberIDInput
-		MaxResults      *int32
-		NextToken       *string
+		awsListInput
+		MemberId *isMemberIDInput
 	}
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	userID := awsCheckMemberID(&v, in.MemberId)
-	scope := awsDeref(in.IdentityStoreId) + "/" + awsDeref(userID)
-	pg, tokErr := awsCheckPage(&v, "ListGroupMembershipsForMember", scope, in.MaxResults, in.NextToken)
-	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+	var userID *string
+	scope := ""
+	if in.MemberId != nil {
+		scope = awsDeref(in.MemberId.UserId)
+	}
+	items, next, aerr := awsList(e, "ListGroupMembershipsForMember", in.awsListInput, scope,
+		func(v *awsValidationErrors) { userID = awsCheckMemberID(v, in.MemberId) },
+		func(pg awsPageRequest) (page[Membership], *awsError) {
+			p, err := e.store.awsMembershipsOfPage(*userID, pg.after, pg.limit)
+			if err != nil {
+				return p, awsStoreError(err, "USER", *userID)
+			}
+			return p, nil
+		}, awsMembershipShape)
+	if aerr != nil {
 		return nil, aerr
-	}
-	p, err := e.store.awsMembershipsOfPage(*userID, pg.after, pg.limit)
-	if err != nil {
-		return nil, awsStoreError(err, "USER", *userID)
-	}
-	out := make([]isMembership, len(p.Items))
-	for i, m := range p.Items {
-		out[i] = awsMembershipShape(*in.IdentityStoreId, m)
 	}
 	return struct {
 		GroupMemberships []isMembership
 		NextToken        *string `json:",omitempty"`
-	}{out, awsNextToken("ListGroupMembershipsForMember", scope, p.LastSeq, p.More)}, nil
+	}{items, next}, nil
 }
 
 // awsMaxGroupIDs bounds IsMemberInGroups (identity-center-scim.md §10

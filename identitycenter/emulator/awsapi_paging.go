@@ -145,3 +145,42 @@ func awsClip(s string) string {
 	}
 	return s[:max] + "…"
 }
+
+// awsListInput is the part of the request every identitystore list call
+// shares; each call embeds it next to its own members.
+type awsListInput struct {
+	IdentityStoreId *string
+	MaxResults      *int32
+	NextToken       *string
+}
+
+// awsList runs what every list call does in the same order: validate the
+// identity store id, then the call's own members (check), then
+// MaxResults/NextToken for the list op over scope, then that the store is
+// this one; fetch the page; shape each item. It returns the items and the
+// NextToken (nil on the last page).
+func awsList[T, S any](e *Emulator, op string, in awsListInput, scope string,
+	check func(v *awsValidationErrors),
+	fetch func(pg awsPageRequest) (page[T], *awsError),
+	shape func(storeID string, item T) S,
+) ([]S, *string, *awsError) {
+	var v awsValidationErrors
+	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
+	if check != nil {
+		check(&v)
+	}
+	scope = awsDeref(in.IdentityStoreId) + "/" + scope
+	pg, tokErr := awsCheckPage(&v, op, scope, in.MaxResults, in.NextToken)
+	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+		return nil, nil, aerr
+	}
+	p, aerr := fetch(pg)
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	out := make([]S, len(p.Items))
+	for i, item := range p.Items {
+		out[i] = shape(*in.IdentityStoreId, item)
+	}
+	return out, awsNextToken(op, scope, p.LastSeq, p.More), nil
+}

@@ -1,7 +1,8 @@
 package emulator
 
 import (
-	"encoding/json"
+	"bytes"
+	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -87,6 +88,9 @@ func (e *Emulator) decideFault() (faultDecision, Faults) {
 func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, awsJSON bool) (handled bool) {
 	decision, f := e.decideFault()
 	if f.Latency > 0 {
+		if !bufferBody(r) {
+			return true // the client is gone; there is no one to answer
+		}
 		t := time.NewTimer(f.Latency)
 		select {
 		case <-t.C:
@@ -112,6 +116,28 @@ func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, awsJSON b
 	return false
 }
 
+// bufferBody reads the request body (up to the handlers' own limit) before a
+// delay, and reports false if reading it failed. net/http notices that a
+// client went away, and cancels the request's context, only once the body
+// has been read to its end; without this a POST whose client gave up would
+// hold its handler for the whole latency.
+func bufferBody(r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	head, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return false
+	}
+	if len(head) > maxBody {
+		// Let the handler refuse the oversized body itself.
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(head), r.Body))
+		return true
+	}
+	r.Body = io.NopCloser(bytes.NewReader(head))
+	return true
+}
+
 // dropConnection closes the client's connection without a response.
 func dropConnection(w http.ResponseWriter) {
 	if hj, ok := w.(http.Hijacker); ok {
@@ -131,11 +157,8 @@ func (e *Emulator) writeThrottle(w http.ResponseWriter, awsJSON bool, retryAfter
 		// §7: "identitystore throttling arrives as HTTP 400 with __type
 		// ThrottlingException, "Rate exceeded"." and "The identitystore API's
 		// ThrottlingException body has RetryAfterSeconds."
-		body := map[string]any{"__type": "ThrottlingException", "Message": "Rate exceeded"}
-		if secs > 0 {
-			body["RetryAfterSeconds"] = secs
-		}
-		writeAWSJSONError(w, http.StatusBadRequest, "ThrottlingException", body)
+		writeAWSError(w, newRequestID(), &awsError{Status: http.StatusBadRequest, Type: "ThrottlingException",
+			Message: "Rate exceeded", RetryAfterSeconds: secs})
 		return
 	}
 	if !e.lenient(RuleRequestIDHd) {
@@ -150,8 +173,8 @@ func (e *Emulator) writeThrottle(w http.ResponseWriter, awsJSON bool, retryAfter
 
 func (e *Emulator) writeInternalError(w http.ResponseWriter, awsJSON bool) {
 	if awsJSON {
-		writeAWSJSONError(w, http.StatusInternalServerError, "InternalServerException",
-			map[string]any{"__type": "InternalServerException", "Message": "Internal server error (injected fault)"})
+		writeAWSError(w, newRequestID(), &awsError{Status: http.StatusInternalServerError, Type: "InternalServerException",
+			Message: "Internal server error (injected fault)"})
 		return
 	}
 	if !e.lenient(RuleRequestIDHd) {
@@ -159,18 +182,4 @@ func (e *Emulator) writeInternalError(w http.ResponseWriter, awsJSON bool) {
 	}
 	// §6: "500 InternalServerException".
 	e.writeError(w, &scimError{status: http.StatusInternalServerError, detail: "Internal server error (injected fault)."})
-}
-
-// writeAWSJSONError writes an AWS JSON 1.1 protocol error.
-func writeAWSJSONError(w http.ResponseWriter, status int, errType string, body map[string]any) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		http.Error(w, "encoding response", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("X-Amzn-Errortype", errType)
-	w.Header().Set(requestIDHeader, newRequestID())
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }

@@ -48,9 +48,9 @@ func TestErrorFaultOverRealListener(t *testing.T) {
 }
 
 // Latency delays a request before it is handled; a client that gives up
-// during the delay leaves nothing half done, and the handler returns (the
-// server's Close waits for it, so a handler stuck in the delay would hang
-// this test rather than pass it).
+// during the delay leaves nothing half done, and its handler returns at once
+// (the server's Close waits for handlers, so one stuck in the hour-long
+// delay fails the hang guard).
 func TestLatencyFaultHoldsTheRequestAndHonoursCancellation(t *testing.T) {
 	e := newTestEmulator(t, Options{Faults: Faults{Latency: time.Hour}})
 	srv := httptest.NewServer(e)
@@ -75,7 +75,13 @@ func TestLatencyFaultHoldsTheRequestAndHonoursCancellation(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("request under an hour of latency: err = %v, want it cancelled by the client", err)
 	}
-	srv.Close()
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute): // a hang guard, not a timing assertion
+		t.Fatal("the handler is still waiting out its latency after the client went away")
+	}
 	if n := len(e.Store().Users()); n != 0 {
 		t.Errorf("a request cancelled during its latency created %d users", n)
 	}

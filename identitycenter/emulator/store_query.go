@@ -96,7 +96,7 @@ func (s *Store) isMemberLocked(groupID, userID string) bool {
 // userNameKey, userExtKey, groupNameKey and groupExtKey are the unique-index
 // keys; userName and group displayName are unique case-insensitively (the
 // stricter reading), externalIds exactly.
-func userNameKey(name string) string  { return "user.name:" + strings.ToLower(name) }
+func userNameKey(name string) string   { return "user.name:" + strings.ToLower(name) }
 func userEmailKey(email string) string { return "user.email:" + strings.ToLower(email) }
 func userExtKey(ext string) string     { return "user.ext:" + ext }
 func groupNameKey(name string) string  { return "group.name:" + strings.ToLower(name) }

@@ -53,7 +53,6 @@ func newGroupEnvWith(t testing.TB, withIS bool, wrap func(http.Handler) http.Han
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := identitycenter.NewProvisioner(identitycenter.ProvisionerConfig{Client: client, Names: identitycenter.NamesDerive, Logger: log})
 	var reader identitycenter.MemberReader // nil → SCIM filter
 	if withIS {
 		cfg, err := identitycenter.LoadAWSConfig(context.Background(), "us-east-1", credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "emulator", ""))
@@ -66,8 +65,8 @@ func newGroupEnvWith(t testing.TB, withIS bool, wrap func(http.Handler) http.Han
 			Logger:    log,
 		}
 	}
-	gp := p.WithMemberReader(reader)
-	sh, err := scim.NewHandler(scim.Config{Tokens: func() []string { return []string{oktaToken} }, Users: gp, Groups: gp, Logger: log})
+	p := identitycenter.NewProvisioner(identitycenter.ProvisionerConfig{Client: client, Names: identitycenter.NamesDerive, Logger: log, Members: reader})
+	sh, err := scim.NewHandler(scim.Config{Tokens: func() []string { return []string{oktaToken} }, Users: p, Groups: p, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,6 +113,20 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, envOptions{})
+}
+
+// envOptions varies what an operator configures.
+type envOptions struct {
+	upstreamToken string                    // the bridge's Identity Center token; "" → the one the emulator accepts
+	names         identitycenter.NamePolicy // --names; zero → derive, serve's default
+}
+
+func newEnvWith(t testing.TB, o envOptions) *env {
+	t.Helper()
+	if o.upstreamToken == "" {
+		o.upstreamToken = upstreamToken
+	}
 	emu, err := emulator.New(emulator.Options{Tenant: tenant, Tokens: []string{upstreamToken}})
 	if err != nil {
 		t.Fatal(err)
@@ -127,12 +141,12 @@ func newEnv(t testing.TB) *env {
 		// The console shows the endpoint with a trailing slash
 		// (identity-center-scim.md §1); paste it as an operator would.
 		BaseURL: upstream.URL + "/" + tenant + "/scim/v2/",
-		Token:   func() string { return upstreamToken },
+		Token:   func() string { return o.upstreamToken },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	users, err := newUsers(client, log)
+	users, err := newUsers(client, o.names, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/scim-bridge/scim-bridge/identitycenter"
 )
 
 const (
@@ -293,5 +295,55 @@ func TestMessyProfileCreatesWithoutRefusal(t *testing.T) {
 	}
 	if str(u.Attrs, "name.familyName") == "" || str(u.Attrs, "name.givenName") != "Cher" {
 		t.Fatalf("stored name %v", u.Attrs["name"])
+	}
+}
+
+// Okta's token is right but the bridge's Identity Center token is not (a
+// rotated or expired AWS token, okta-scim-client.md §8 "401 (bad token or
+// wrong tenant)"): Okta must see 502 naming the upstream token, not a 401
+// that sends its admin to the wrong token, and the log must say the same.
+func TestUpstreamTokenRefusedIs502(t *testing.T) {
+	e := newEnvWith(t, envOptions{upstreamToken: "rotated-away-token"})
+	for _, req := range []struct{ method, path string }{
+		{"GET", "/Users?startIndex=1&count=2"},
+		{"POST", "/Users"},
+	} {
+		var body any
+		if req.method == "POST" {
+			body = createBody("jane@okta.local", "Jane", "Doe", "00ujane0000000000001")
+		}
+		r := e.okta.do(req.method, req.path, body).expect(t, req.method+" with a refused upstream token", http.StatusBadGateway)
+		if !strings.Contains(fmt.Sprint(r.Body["schemas"]), errorSchema) || !strings.Contains(str(r.Body, "detail"), "SCIM_BRIDGE_UPSTREAM_TOKEN") {
+			t.Fatalf("%s %s: want a SCIM error naming the upstream token, got %s", req.method, req.path, r.Raw)
+		}
+	}
+	if n := len(e.emu.Store().Users()); n != 0 {
+		t.Fatalf("the emulator has %d users after refused calls", n)
+	}
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"status":502`) || strings.Contains(logs, "rotated-away-token") {
+		t.Errorf("the request log should record the 502 and never the token:\n%s", logs)
+	}
+}
+
+// --names reject: a user without familyName gets a 400 naming the
+// attribute, and nothing reaches Identity Center.
+func TestNamesRejectNamesTheAttribute(t *testing.T) {
+	e := newEnvWith(t, envOptions{names: identitycenter.NamesReject})
+	mark := e.up.len()
+	const body = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"cher@okta.local",
+ "name":{"givenName":"Cher"},"displayName":"Cher","emails":[{"primary":true,"value":"cher@okta.local","type":"work"}],
+ "externalId":"00ucher0000000000001","password":"pl4ceholder","active":true}`
+	r := e.okta.do("POST", "/Users", body).expect(t, "create without familyName, --names reject", http.StatusBadRequest)
+	if d := str(r.Body, "detail"); !strings.Contains(d, "name.familyName") {
+		t.Fatalf("detail %q does not name name.familyName", d)
+	}
+	for _, c := range e.up.since(mark) {
+		if c.Method != "GET" {
+			t.Fatalf("a refused create reached Identity Center: %v", c)
+		}
+	}
+	if n := len(e.emu.Store().Users()); n != 0 {
+		t.Fatalf("the emulator has %d users", n)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/identitycenter"
 )
 
-// newUsers is the Provisioner as serve builds it (names policy "derive").
-func newUsers(client *identitycenter.Client, log *zap.Logger) (identitycenter.Users, error) {
-	return identitycenter.NewProvisioner(identitycenter.ProvisionerConfig{Client: client, Names: identitycenter.NamesDerive, Logger: log}), nil
+// newUsers is the Provisioner as serve builds it.
+func newUsers(client *identitycenter.Client, names identitycenter.NamePolicy, log *zap.Logger) (identitycenter.Users, error) {
+	return identitycenter.NewProvisioner(identitycenter.ProvisionerConfig{Client: client, Names: names, Logger: log}), nil
 }

@@ -55,6 +55,7 @@ type Metrics struct {
 	fallbacks        *prometheus.CounterVec
 	upstreamUp       prometheus.Gauge
 	tokenReloads     *prometheus.CounterVec
+	tokenFileValid   *prometheus.GaugeVec
 }
 
 // New creates the collectors and registers them on reg.
@@ -117,11 +118,15 @@ func New(reg prometheus.Registerer, cfg Config) (*Metrics, error) {
 			Namespace: namespace, Name: "token_reloads_total",
 			Help: "Reloads of the token files by token (upstream, inbound) and result (success, error).",
 		}, []string{"token", "result"}),
+		tokenFileValid: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "token_file_valid",
+			Help: "1 while the token's files (upstream: the token and its expiry; inbound: Okta's tokens) are in use, 0 while one is missing, empty or refused and the previous value stays in use. Absent for tokens not read from files.",
+		}, []string{"token"}),
 	}
 	cs := []prometheus.Collector{
 		m.requests, m.requestDuration, m.inFlight, m.authFailures,
 		m.upstream, m.upstreamDuration, m.retries, m.throttled, m.retryAfterWait,
-		m.translations, m.fallbacks, m.upstreamUp, m.tokenReloads,
+		m.translations, m.fallbacks, m.upstreamUp, m.tokenReloads, m.tokenFileValid,
 		&expiryCollector{cfg: cfg},
 	}
 	for _, c := range cs {
@@ -160,6 +165,20 @@ func (m *Metrics) TokenReloaded(token string, err error) {
 		res = ResultError
 	}
 	m.tokenReloads.WithLabelValues(token, res).Inc()
+}
+
+// TokenFileState records whether token's files are in use (err nil) or one
+// is refused. Unlike the reload counter it stays at 0 until the file is
+// fixed, so an alert on it does not clear while the bad file is still there.
+func (m *Metrics) TokenFileState(token string, err error) {
+	if token != TokenUpstream && token != TokenInbound {
+		token = "other"
+	}
+	v := 1.0
+	if err != nil {
+		v = 0
+	}
+	m.tokenFileValid.WithLabelValues(token).Set(v)
 }
 
 // SetUpstreamUp records the result of a readiness check of Identity Center.

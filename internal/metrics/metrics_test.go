@@ -234,6 +234,24 @@ func TestReloadsAndUpstreamUp(t *testing.T) {
 	if got, ok := value(t, reg, "scim_bridge_token_reloads_total", labels("token", "upstream", "result", "error")); !ok || got != 0 {
 		t.Errorf("upstream errors = %v", got)
 	}
+	valid := func(tok string) (float64, bool) {
+		return value(t, reg, "scim_bridge_token_file_valid", labels("token", tok))
+	}
+	if _, ok := valid(TokenInbound); ok {
+		t.Error("token_file_valid exported before any file was watched")
+	}
+	m.TokenFileState(TokenInbound, errTest)
+	m.TokenFileState(TokenUpstream, nil)
+	if v, ok := valid(TokenInbound); !ok || v != 0 {
+		t.Errorf("inbound file valid = %v (present %v) while refused, want 0", v, ok)
+	}
+	if v, _ := valid(TokenUpstream); v != 1 {
+		t.Errorf("upstream file valid = %v, want 1", v)
+	}
+	m.TokenFileState(TokenInbound, nil)
+	if v, _ := valid(TokenInbound); v != 1 {
+		t.Errorf("inbound file valid after the fix = %v, want 1", v)
+	}
 	m.SetUpstreamUp(nil)
 	up := func() float64 { v, _ := value(t, reg, "scim_bridge_upstream_up", nil); return v }
 	if up() != 1 {

@@ -35,9 +35,11 @@ type File struct {
 	mu    sync.RWMutex
 	val   string
 	seen  [sha256.Size]byte // hash of the content last read, good or bad
-	// unreadable is set while the file cannot be read, so that a missing
-	// file is reported once, not on every poll.
-	unreadable bool
+	// seenErr is why the content with hash seen was refused (nil: in use).
+	seenErr error
+	// readErr is set while the file cannot be read, so that a missing file
+	// is reported once, not on every poll.
+	readErr error
 }
 
 // ReadFile reads the secret at path. An empty file is an error: an empty
@@ -75,27 +77,48 @@ func (f *File) load(force bool) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err != nil {
-		changed := force || !f.unreadable
-		f.unreadable = true
-		return changed, fmt.Errorf("read secret file: %w", err)
+		changed := force || f.readErr == nil
+		f.readErr = fmt.Errorf("read secret file: %w", err)
+		return changed, f.readErr
 	}
-	f.unreadable = false
+	// A file that comes back after being unreadable is news even when its
+	// content is what it was: the watcher then reports it usable again.
+	cameBack := f.readErr != nil
+	f.readErr = nil
 	sum := sha256.Sum256(b)
 	if !force && sum == f.seen {
-		return false, nil
+		return cameBack, f.seenErr
 	}
 	f.seen = sum
-	v := strings.TrimSpace(string(b))
+	f.seenErr = f.accept(strings.TrimSpace(string(b)))
+	return true, f.seenErr
+}
+
+// accept validates v and makes it the value; on error the value is kept.
+// f.mu is held.
+func (f *File) accept(v string) error {
 	if v == "" {
-		return true, fmt.Errorf("secret file %s is empty", f.path)
+		return fmt.Errorf("secret file %s is empty", f.path)
 	}
 	if f.check != nil {
 		if err := f.check(v); err != nil {
-			return true, fmt.Errorf("secret file %s: %w", f.path, err)
+			return fmt.Errorf("secret file %s: %w", f.path, err)
 		}
 	}
 	f.val = v
-	return true, nil
+	return nil
+}
+
+// Err is why the file's current content is not in use (unreadable, empty,
+// refused by the check), or nil when Value is what the file holds. It is
+// the state as of the last Reload or Refresh.
+func (f *File) Err() error {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if f.readErr != nil {
+		return f.readErr
+	}
+	return f.seenErr
 }
 
 // Path is the file the secret is read from.

@@ -30,6 +30,11 @@ type WatcherConfig struct {
 	// Reloaded, when set, is told the outcome of every reload of a group
 	// (metrics.Metrics.TokenReloaded).
 	Reloaded func(name string, err error)
+	// State, when set, is told after every poll and reload whether each
+	// group's files are all in use (nil) or one is refused (why), so that a
+	// bad file stays visible until it is fixed, not only when it changes
+	// (metrics.Metrics.TokenFileState).
+	State func(name string, err error)
 }
 
 // Watcher reloads secret files when their content changes (polled: no
@@ -71,6 +76,7 @@ func (w *Watcher) Empty() bool { return len(w.watched) == 0 }
 // Run polls every Interval and reloads everything when hup delivers, until
 // ctx ends.
 func (w *Watcher) Run(ctx context.Context, hup <-chan os.Signal) {
+	w.reportState()
 	t := time.NewTicker(w.cfg.Interval)
 	defer t.Stop()
 	for {
@@ -131,5 +137,22 @@ func (w *Watcher) reload(force bool) {
 		if len(changed) > 0 && g.Changed != nil {
 			g.Changed(changed)
 		}
+	}
+	w.reportState()
+}
+
+// reportState tells State whether each group's files are in use.
+func (w *Watcher) reportState() {
+	if w.cfg.State == nil {
+		return
+	}
+	for _, g := range w.watched {
+		var errs []error
+		for _, f := range g.Files {
+			if err := f.Err(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		w.cfg.State(g.Name, errors.Join(errs...))
 	}
 }

@@ -206,3 +206,58 @@ func TestCheckInbound(t *testing.T) {
 		t.Errorf("error shows a token: %v", err)
 	}
 }
+
+// A refused file stays visible as a state until it is fixed, not only at
+// the poll that saw it change; a file that comes back after being missing
+// is reported usable again even when its content did not change.
+func TestWatcherStateFollowsTheFileUntilFixed(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "inbound")
+	write(t, p, "okta-token")
+	f, err := ReadFileWith(p, CheckInbound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := map[string]error{}
+	rl := newReloads()
+	w := NewWatcher(WatcherConfig{Reloaded: rl.record, State: func(name string, err error) { state[name] = err }},
+		Watched{Name: "inbound", Files: []*File{f}})
+	w.Poll()
+	if err, ok := state["inbound"]; !ok || err != nil {
+		t.Fatalf("state of a good file = %v (reported %v)", err, ok)
+	}
+
+	write(t, p, "a,b,c")
+	w.Poll()
+	w.Poll() // unchanged: no second reload, but still refused
+	if err := state["inbound"]; err == nil || !strings.Contains(err.Error(), "3 tokens") {
+		t.Fatalf("state after two polls of a refused file = %v", err)
+	}
+	if f.Value() != "okta-token" {
+		t.Fatalf("value = %q, want the previous one", f.Value())
+	}
+
+	write(t, p, "okta-token")
+	w.Poll()
+	if err := state["inbound"]; err != nil {
+		t.Fatalf("state after the fix = %v", err)
+	}
+
+	// Missing, then back with the same content: usable again, and said so.
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	w.Poll()
+	if state["inbound"] == nil {
+		t.Fatal("a missing file is reported usable")
+	}
+	write(t, p, "okta-token")
+	rl.take()
+	w.Poll()
+	if err := state["inbound"]; err != nil {
+		t.Fatalf("state after the file came back = %v", err)
+	}
+	if got := rl.take(); !reflect.DeepEqual(got, []string{"inbound:ok"}) {
+		t.Fatalf("reloads when the file came back = %v, want one success", got)
+	}
+}
