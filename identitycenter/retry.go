@@ -22,6 +22,11 @@ type RetryPolicy struct {
 	AttemptTimeout time.Duration // default 10s per attempt
 }
 
+// DefaultRetryBudget is one logical call's wall time, retries and waits
+// included. The inbound server's per-request limit (scim.DefaultRequestTimeout)
+// must exceed it and stay below Okta's 60 s.
+const DefaultRetryBudget = 25 * time.Second
+
 // Defaults. okta-scim-client.md §6: "The timeout is 60 seconds if Okta
 // doesn't receive anything from the socket after any SCIM request is made."
 // One Okta request may make several upstream calls (lookup, create, member
@@ -30,7 +35,6 @@ const (
 	defaultMaxAttempts    = 8
 	defaultBaseDelay      = 200 * time.Millisecond
 	defaultMaxDelay       = 10 * time.Second
-	defaultBudget         = 25 * time.Second
 	defaultAttemptTimeout = 10 * time.Second
 )
 
@@ -49,7 +53,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.MaxDelay = p.BaseDelay
 	}
 	if p.Budget <= 0 {
-		p.Budget = defaultBudget
+		p.Budget = DefaultRetryBudget
 	}
 	if p.AttemptTimeout <= 0 {
 		p.AttemptTimeout = defaultAttemptTimeout

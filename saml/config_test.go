@@ -71,3 +71,12 @@ func TestConfigDefaultsAndConflicts(t *testing.T) {
 		t.Errorf("verification without an IdP source: err = %v", err)
 	}
 }
+
+func TestRegisterFlagsEnvReadsTheGivenEnvironment(t *testing.T) {
+	env := map[string]string{EnvSPMetadataFile: "/etc/scim-bridge/ic-sp.xml", EnvWarnBefore: "48h"}
+	var c Config
+	c.RegisterFlagsEnv(flag.NewFlagSet("serve", flag.ContinueOnError), func(k string) string { return env[k] })
+	if c.SPMetadataFile != env[EnvSPMetadataFile] || c.WarnBefore != 48*time.Hour || c.IdPMetadataURL != "" {
+		t.Errorf("config = %+v", c)
+	}
+}

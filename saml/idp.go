@@ -207,15 +207,27 @@ func (m *IdPMetadata) idpNameIDFormats() []string {
 
 // checkNameIDFormats: listed formats that leave out email mean the NameID
 // will not be the userName. Unspecified is tolerated beside email (Okta
-// lists both); no list at all says nothing.
+// lists both); no list at all says nothing. Unspecified alone may still
+// carry the email address (a custom SAML app set to Email), and whether
+// Identity Center refuses the format itself is UNCONFIRMED, so it warns:
+// an error would stop the broker serving metadata that may work.
 func checkNameIDFormats(side string, formats []string, fix string) []Finding {
 	if len(formats) == 0 {
 		return nil
 	}
+	unspecified := false
 	for _, f := range formats {
-		if f == NameIDFormatEmail {
+		switch f {
+		case NameIDFormatEmail:
 			return nil
+		case nameIDFormatUnspecified:
+			unspecified = true
 		}
+	}
+	if unspecified {
+		return []Finding{warnf("name-id-unspecified", fix,
+			"%s metadata offers NameID formats %v, not %s: sign-in works only if the NameID value is the user's userName, an email address (identity-center-scim.md §12.14)",
+			side, formats, NameIDFormatEmail)}
 	}
 	return []Finding{errorf("name-id-not-email", fix,
 		"%s metadata offers NameID formats %v, not %s: Identity Center matches the NameID to the user's userName, an email address (identity-center-scim.md §12.14), so users would be provisioned but unable to sign in",

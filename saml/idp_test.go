@@ -66,6 +66,7 @@ func TestIdPMetadataChecks(t *testing.T) {
 		{"two certs during rotation", samltest.IdPOpts{}, []samltest.KeyPair{good, soon}, "multiple-signing-certs", Warning},
 		{"expired cert left after rotation", samltest.IdPOpts{}, []samltest.KeyPair{good, expired}, "cert-expired", Warning},
 		{"NameID not email", samltest.IdPOpts{NameIDFormats: []string{string(crewsaml.PersistentNameIDFormat)}}, []samltest.KeyPair{good}, "name-id-not-email", Error},
+		{"NameID unspecified only", samltest.IdPOpts{NameIDFormats: []string{string(crewsaml.UnspecifiedNameIDFormat)}}, []samltest.KeyPair{good}, "name-id-unspecified", Warning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

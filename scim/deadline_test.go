@@ -50,7 +50,7 @@ func TestRequestTimeoutAnswers429(t *testing.T) {
 // the network and for writing the answer, and exceeds one upstream call's
 // retry budget, so a single slow call still ends as its own clear 429.
 func TestDefaultRequestTimeoutFitsOkta(t *testing.T) {
-	budget := 25 * time.Second // identitycenter RetryPolicy default Budget
+	budget := identitycenter.DefaultRetryBudget
 	if DefaultRequestTimeout >= 60*time.Second-10*time.Second || DefaultRequestTimeout <= budget {
 		t.Errorf("DefaultRequestTimeout = %s, want between the %s call budget and 50 s", DefaultRequestTimeout, budget)
 	}

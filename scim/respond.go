@@ -53,10 +53,12 @@ func toSCIMError(ctx context.Context, err error) *scimError {
 		if ie.Upstream && (ie.Status == http.StatusUnauthorized || ie.Status == http.StatusForbidden) {
 			// Okta's token was accepted; a 401 here would send the admin to
 			// the wrong token (okta-scim-client.md §8 lists AWS 401 "bad token
-			// or wrong tenant"). It is the bridge's upstream credential.
+			// or wrong tenant"). It is the bridge's upstream credential. The
+			// Client already maps its own 401/403 this way; this covers any
+			// other backend, with the same words.
 			out.status = http.StatusBadGateway
 			out.scimType = ""
-			out.detail = "Identity Center refused the bridge's upstream token (check SCIM_BRIDGE_UPSTREAM_TOKEN and the tenant in SCIM_BRIDGE_UPSTREAM_URL): " + ie.Detail
+			out.detail = identitycenter.DetailTokenRejected + " (Identity Center answered " + strconv.Itoa(ie.Status) + ": " + ie.Detail + ")"
 		}
 		if out.detail == "" {
 			out.detail = http.StatusText(out.status)

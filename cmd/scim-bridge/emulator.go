@@ -32,6 +32,14 @@ func (t *tokenList) Set(v string) error { *t = append(*t, v); return nil }
 func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: scim-bridge emulator [flags]")
+		fmt.Fprintln(stderr, "\nServes an in-memory AWS IAM Identity Center until interrupted: the SCIM endpoint at")
+		fmt.Fprintln(stderr, "/{tenant}/scim/v2 and the identitystore/sso-admin API for the AWS SDK, on one listener.")
+		fmt.Fprintln(stderr, "It prints the SCIM base URL, the SDK endpoint and (if generated) the token. See docs/emulator.md.")
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
 	var (
 		tokens tokenList
 		faults emulator.Faults
@@ -90,7 +98,9 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "SDK endpoints: AWS_ENDPOINT_URL_IDENTITYSTORE=%s AWS_ENDPOINT_URL_SSO_ADMIN=%s\n", base, base)
 	fmt.Fprintf(stdout, "identity store id: %s\n", emu.Store().IdentityStoreID())
 
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	// IdleTimeout: clients that vanish without closing must not hold
+	// connections for the emulator's lifetime.
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -34,7 +34,7 @@ func serveWith(ctx context.Context, args []string, getenv func(string) string, s
 	var cfg config.Serve
 	cfg.RegisterFlags(fs)
 	var samlCfg saml.Config
-	samlCfg.RegisterFlags(fs)
+	samlCfg.RegisterFlagsEnv(fs, getenv)
 	var groupsCfg groupsConfig
 	groupsCfg.registerFlags(fs)
 	if err := fs.Parse(args); err != nil {

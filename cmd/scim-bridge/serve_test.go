@@ -338,3 +338,32 @@ func TestServeMountsSAMLBroker(t *testing.T) {
 	}
 	plain.stop(t)
 }
+
+// --names reject, as an operator sets it: a user Okta sends without
+// familyName gets a 400 whose detail names the attribute, and Identity
+// Center (the emulator) receives nothing.
+func TestServeNamesReject(t *testing.T) {
+	const token = "okta-token-names-reject-0123456789"
+	r := startServe(t, append([]string{"--names", "reject"}, loopback...), map[string]string{"SCIM_BRIDGE_TOKEN": token})
+	body := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"cher@okta.local",
+ "name":{"givenName":"Cher"},"displayName":"Cher","emails":[{"primary":true,"value":"cher@okta.local","type":"work"}],
+ "externalId":"00ucher0000000000001","password":"pl4ceholder","active":true}`
+	req, _ := http.NewRequest(http.MethodPost, "http://"+r.b.OktaAddr()+"/scim/v2/Users", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/scim+json; charset=utf-8")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var e struct{ Detail string }
+	_ = json.Unmarshal(raw, &e)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(e.Detail, "name.familyName") {
+		t.Fatalf("create without familyName under --names reject: %d %s", resp.StatusCode, raw)
+	}
+	if n := len(r.b.upstream.emu.Store().Users()); n != 0 {
+		t.Fatalf("the emulator has %d users after a refused create", n)
+	}
+	r.stop(t)
+}

@@ -116,7 +116,7 @@ func endpointCases() []Case {
 		},
 		{
 			Name: "endpoints/service-provider-config",
-			Ref:  `§2 "ServiceProviderConfig content": patch true, bulk false, changePassword false, sort false, etag false, filter true`,
+			Ref:  `§2 "ServiceProviderConfig content": patch true, bulk false, changePassword false, sort false, etag false, filter true, maxResults 50`,
 			Run: func(t T, c *Conn) {
 				spc := c.Get("/ServiceProviderConfig")
 				for key, want := range map[string]bool{"patch": true, "bulk": false, "changePassword": false, "sort": false, "etag": false, "filter": true} {
@@ -124,6 +124,10 @@ func endpointCases() []Case {
 					if got, ok := m["supported"].(bool); !ok || got != want {
 						t.Errorf("ServiceProviderConfig %s.supported = %v, want %v", key, m["supported"], want)
 					}
+				}
+				// §2 captured response: "filter.supported true, maxResults 50".
+				if f, _ := spc["filter"].(map[string]any); f["maxResults"] != 50.0 {
+					t.Errorf("ServiceProviderConfig filter.maxResults = %v, want 50", f["maxResults"])
 				}
 				// §1 "Auth: oauthbearertoken only".
 				schemes, _ := spc["authenticationSchemes"].([]any)

@@ -31,6 +31,9 @@ func errorCases() []Case {
 				if r := c.Do(http.MethodGet, "/Users"+Query{Filter: `userName sw "x"`}.String(), nil); c.ExpectStatus(r, "unsupported filter", http.StatusBadRequest) {
 					checkErrorBody(t, c, r)
 				}
+				if r := c.DoURL(http.MethodGet, c.target.BaseURL+"/Users", "Bearer "+c.target.Token+"x", nil); c.ExpectStatus(r, "wrong token", http.StatusUnauthorized) {
+					checkErrorBody(t, c, r)
+				}
 			},
 		},
 		{

@@ -156,6 +156,18 @@ func patchUserCases() []Case {
 				if got := str(c.Get(userPath(id)), "displayName"); got != "Conformance one" {
 					t.Errorf("path-less single replace not applied: displayName %q", got)
 				}
+				// The same holds for groups (the authentik report was on groups).
+				gb := c.GroupBody("pathless")
+				gid := c.CreateGroup(gb)
+				name := gb["displayName"].(string)
+				c.Refused(c.Patch(groupPath(gid), Op("replace", "", map[string]any{"displayName": name + "-two", "externalId": name + "-two"})), "path-less group replace of two attributes")
+				if got := str(c.Get(groupPath(gid)), "displayName"); got != name {
+					t.Errorf("refused path-less group PATCH changed displayName to %q", got)
+				}
+				c.PatchOK(c.Patch(groupPath(gid), Op("replace", "", map[string]any{"displayName": name + "-one"})), "path-less group replace of one attribute")
+				if got := str(c.Get(groupPath(gid)), "displayName"); got != name+"-one" {
+					t.Errorf("path-less single group replace not applied: displayName %q", got)
+				}
 			},
 		},
 	}

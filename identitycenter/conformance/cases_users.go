@@ -69,7 +69,7 @@ func userCases() []Case {
 		{
 			Name: "users/single-valued",
 			Rule: "user.single-valued",
-			Ref:  `§4 "emails, addresses, phoneNumbers and roles take at most ONE value. More than one → 400."`,
+			Ref:  `§4 "emails, addresses, phoneNumbers and roles take at most ONE value. More than one → 400."; §6 "The usual 400 detail is "Request is unparsable, syntactically incorrect, or violates schema.""`,
 			Run: func(t T, c *Conn) {
 				two := map[string][]any{
 					"emails": {
@@ -81,11 +81,19 @@ func userCases() []Case {
 						map[string]any{"value": "+1 555 0101", "type": "mobile"},
 					},
 					"addresses": {fullAddress("work", true), fullAddress("home", false)},
+					"roles": {
+						map[string]any{"value": "Engineer", "type": "job", "primary": true},
+						map[string]any{"value": "Manager", "type": "job"},
+					},
 				}
 				for attr, vals := range two {
 					body := c.UserBody("multi")
 					body[attr] = vals
-					c.Refused(c.Do(http.MethodPost, "/Users", body), "CreateUser with two "+attr)
+					r := c.Do(http.MethodPost, "/Users", body)
+					// §12.3: more than one value is a cause of the usual 400 text.
+					if c.Refused(r, "CreateUser with two "+attr) && !strings.Contains(str(r.JSON(), "detail"), detailBadRequest) {
+						t.Errorf("CreateUser with two %s: detail does not say %q: %s", attr, detailBadRequest, r)
+					}
 					c.NoUserNamed(body["userName"].(string))
 				}
 				body := c.UserBody("multi-put")
@@ -175,7 +183,7 @@ func userCases() []Case {
 		{
 			Name: "users/lengths",
 			Rule: "user.lengths",
-			Ref:  `§4 "Lengths: userName 1–128; most strings 1–1024; externalId 1–256"`,
+			Ref:  `§4 "Lengths: userName 1–128; most strings 1–1024; Group displayName 1–1024; externalId 1–256"`,
 			Run: func(t T, c *Conn) {
 				pad := func(s string, n int) string { return s + strings.Repeat("x", n-len(s)) }
 				long := c.UserBody("long")
@@ -196,6 +204,13 @@ func userCases() []Case {
 				edge["displayName"] = pad("Conformance ", 1024)
 				edge["externalId"] = pad(c.prefix+"-", 256)
 				c.ExpectStatus(c.Do(http.MethodPost, "/Users", edge), "userName 128, displayName 1024, externalId 256", http.StatusCreated)
+				// §4 "Group displayName 1–1024".
+				g := c.GroupBody("long")
+				g["displayName"] = pad(g["displayName"].(string)+"-", 1025)
+				c.Refused(c.Do(http.MethodPost, "/Groups", g), "group displayName of 1025 characters")
+				c.NoGroupNamed(g["displayName"].(string))
+				g["displayName"] = pad(g["displayName"].(string)[:40], 1024)
+				c.ExpectStatus(c.Do(http.MethodPost, "/Groups", g), "group displayName of 1024 characters", http.StatusCreated)
 			},
 		},
 		{
@@ -267,6 +282,16 @@ func userCases() []Case {
 				}
 				if ids := c.ListIDs("/Users", Eq("userName", first["userName"].(string))); len(ids) != 1 {
 					t.Errorf("want exactly one user %q, got %v", first["userName"], ids)
+				}
+				// Taking another user's userName by PATCH is refused too (the
+				// status of that refusal is not in the reference).
+				other := c.UserBody("unique")
+				oid := c.CreateUser(other)["id"].(string)
+				if r := c.Patch(userPath(oid), Op("replace", "userName", first["userName"])); ok2xx(r) {
+					t.Errorf("PatchUser onto an existing userName was accepted: %s", r)
+				}
+				if got := str(c.Get(userPath(oid)), "userName"); got != other["userName"] {
+					t.Errorf("refused PATCH changed userName to %q", got)
 				}
 			},
 		},

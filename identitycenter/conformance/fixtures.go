@@ -15,6 +15,9 @@ const (
 	errorSchema      = "urn:ietf:params:scim:api:messages:2.0:Error"
 	enterpriseSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 	bigGroupSize     = 101 // one more than every 100 limit in §3 and §5
+	// detailBadRequest: §6 "The usual 400 detail is "Request is unparsable,
+	// syntactically incorrect, or violates schema.""
+	detailBadRequest = "Request is unparsable, syntactically incorrect, or violates schema."
 )
 
 // fixtures are resources several cases share: creating 101 users per case

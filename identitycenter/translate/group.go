@@ -58,7 +58,26 @@ func Group(attrs map[string]any) (GroupBody, []string, error) {
 	if strings.TrimSpace(g.DisplayName) == "" {
 		return g, rules, errOf("invalidValue", "displayName", "is required by Identity Center and must not be empty (identity-center-scim.md §5 CreateGroup)")
 	}
+	if err := checkGroupStrings(g.DisplayName, g.ExternalID); err != nil {
+		return g, rules, err
+	}
 	return g, rules, nil
+}
+
+// checkGroupStrings refuses, before any upstream request, what Identity
+// Center would refuse: identity-center-scim.md §4 Lengths "Group displayName
+// 1–1024", "externalId 1–256", and §4 Characters. Refused upstream instead,
+// a rename riding with member changes would cost a probe of every member.
+func checkGroupStrings(displayName, externalID string) *Error {
+	if displayName != "" {
+		if err := checkString("displayName", displayName, kindText); err != nil {
+			return err
+		}
+	}
+	if externalID != "" {
+		return checkString("externalId", externalID, kindExternalID)
+	}
+	return nil
 }
 
 // memberIDs reads Okta's member list [{value, display}] (okta-scim-client.md

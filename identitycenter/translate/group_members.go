@@ -86,7 +86,7 @@ func MemberOps(changes []MemberChange) []Op {
 		if c.Add {
 			name = "add"
 		}
-		item := map[string]any{"value": c.ID, "display": "x"}
+		item := map[string]any{"value": c.ID}
 		if n := len(ops); n > 0 && ops[n-1].Op == name {
 			ops[n-1].Value = append(ops[n-1].Value.([]any), item)
 			continue

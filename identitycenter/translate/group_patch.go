@@ -145,6 +145,9 @@ func groupAttrOp(g *GroupPatch, op, path string, value any, rules *ruleSet) *Err
 		if !ok || strings.TrimSpace(s) == "" {
 			return invalid("displayName", "must be a non-empty string (identity-center-scim.md §5: displayName is required)")
 		}
+		if err := checkGroupStrings(s, ""); err != nil {
+			return err
+		}
 		g.DisplayName = &s
 	case "externalid":
 		s, ok := value.(string)
@@ -157,6 +160,9 @@ func groupAttrOp(g *GroupPatch, op, path string, value any, rules *ruleSet) *Err
 			}
 			g.ExternalID, g.RemoveExternalID = nil, true
 			return nil
+		}
+		if err := checkGroupStrings("", s); err != nil {
+			return err
 		}
 		g.ExternalID, g.RemoveExternalID = &s, false
 	case "members":

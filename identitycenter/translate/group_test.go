@@ -60,6 +60,10 @@ func TestGroupBodyRefusals(t *testing.T) {
 		`{"displayName":"g","members":["u1"]}`:                          "members[0]",
 		`{"displayName":"g","members":[{"value":7}]}`:                   "members[0].value",
 		`{"displayName":"g","members":[{"value":"g2","type":"Group"}]}`: "members[0].type",
+		// identity-center-scim.md §4 Characters and Lengths, refused before any request.
+		`{"displayName":"R&D <EU>"}`:                                          "displayName",
+		`{"displayName":"` + strings.Repeat("x", 1025) + `"}`:                 "displayName",
+		`{"displayName":"g","externalId":"` + strings.Repeat("e", 257) + `"}`: "externalId",
 	} {
 		_, _, err := Group(gDecode(t, body))
 		var te *Error
@@ -116,6 +120,8 @@ func TestGroupPatchOktaShapes(t *testing.T) {
 func TestGroupPatchRefusals(t *testing.T) {
 	for _, c := range []struct{ ops, detail string }{
 		{`[{"op":"remove","path":"displayName"}]`, "displayName"},
+		{`[{"op":"replace","value":{"id":"g1","displayName":"100% sales"}}]`, "displayName"},
+		{`[{"op":"replace","path":"externalId","value":"` + strings.Repeat("e", 257) + `"}]`, "externalId"},
 		{`[{"op":"replace","path":"displayName","value":""}]`, "displayName"},
 		{`[{"op":"replace","path":"description","value":"x"}]`, "description"},
 		{`[{"op":"add","path":"members[value eq \"u1\"]","value":[{"value":"u1"}]}]`, `members[value eq "u1"]`},

@@ -157,28 +157,30 @@ const (
 // TokenReloaded counts one reload of token (TokenUpstream, TokenInbound);
 // err nil is a success.
 func (m *Metrics) TokenReloaded(token string, err error) {
-	if token != TokenUpstream && token != TokenInbound {
-		token = "other"
-	}
 	res := ResultSuccess
 	if err != nil {
 		res = ResultError
 	}
-	m.tokenReloads.WithLabelValues(token, res).Inc()
+	m.tokenReloads.WithLabelValues(tokenLabel(token), res).Inc()
 }
 
 // TokenFileState records whether token's files are in use (err nil) or one
 // is refused. Unlike the reload counter it stays at 0 until the file is
 // fixed, so an alert on it does not clear while the bad file is still there.
 func (m *Metrics) TokenFileState(token string, err error) {
-	if token != TokenUpstream && token != TokenInbound {
-		token = "other"
-	}
 	v := 1.0
 	if err != nil {
 		v = 0
 	}
-	m.tokenFileValid.WithLabelValues(token).Set(v)
+	m.tokenFileValid.WithLabelValues(tokenLabel(token)).Set(v)
+}
+
+// tokenLabel keeps the token label to its two known values.
+func tokenLabel(token string) string {
+	if token != TokenUpstream && token != TokenInbound {
+		return "other"
+	}
+	return token
 }
 
 // SetUpstreamUp records the result of a readiness check of Identity Center.

@@ -16,7 +16,8 @@ type Watched struct {
 	Name  string
 	Files []*File
 	// Changed, when set, runs after a reload of the group in which at least
-	// one file was read anew; changed lists those files.
+	// one file's value changed; changed lists those files. A file re-read
+	// with the value it had (SIGHUP, a file that came back) is not listed.
 	Changed func(changed []*File)
 }
 
@@ -100,11 +101,12 @@ func (w *Watcher) ReloadAll() { w.reload(true) }
 
 func (w *Watcher) reload(force bool) {
 	for _, g := range w.watched {
-		var changed []*File
+		var reloaded, changed []*File
 		var errs []error
 		for _, f := range g.Files {
 			var ch bool
 			var err error
+			before := f.Value()
 			if force {
 				ch, err = true, f.Reload()
 			} else {
@@ -120,7 +122,10 @@ func (w *Watcher) reload(force bool) {
 					zap.String("token", g.Name), zap.String("path", f.Path()), zap.Error(err))
 				continue
 			}
-			changed = append(changed, f)
+			reloaded = append(reloaded, f)
+			if f.Value() != before {
+				changed = append(changed, f)
+			}
 			fps := make([]string, 0, MaxInboundTokens)
 			for _, t := range Split(f.Value()) {
 				fps = append(fps, Fingerprint(t))
@@ -128,7 +133,7 @@ func (w *Watcher) reload(force bool) {
 			w.cfg.Logger.Info("token file reloaded", zap.String("token", g.Name),
 				zap.String("path", f.Path()), zap.Strings("fingerprints", fps))
 		}
-		if len(changed) == 0 && len(errs) == 0 {
+		if len(reloaded) == 0 && len(errs) == 0 {
 			continue
 		}
 		if w.cfg.Reloaded != nil {

@@ -220,8 +220,9 @@ func TestWatcherStateFollowsTheFileUntilFixed(t *testing.T) {
 	}
 	state := map[string]error{}
 	rl := newReloads()
+	var changed int
 	w := NewWatcher(WatcherConfig{Reloaded: rl.record, State: func(name string, err error) { state[name] = err }},
-		Watched{Name: "inbound", Files: []*File{f}})
+		Watched{Name: "inbound", Files: []*File{f}, Changed: func([]*File) { changed++ }})
 	w.Poll()
 	if err, ok := state["inbound"]; !ok || err != nil {
 		t.Fatalf("state of a good file = %v (reported %v)", err, ok)
@@ -259,5 +260,8 @@ func TestWatcherStateFollowsTheFileUntilFixed(t *testing.T) {
 	}
 	if got := rl.take(); !reflect.DeepEqual(got, []string{"inbound:ok"}) {
 		t.Fatalf("reloads when the file came back = %v, want one success", got)
+	}
+	if changed != 0 {
+		t.Fatalf("Changed ran %d times, though the value never changed", changed)
 	}
 }

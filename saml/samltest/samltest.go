@@ -203,8 +203,11 @@ func IdPEntity(o IdPOpts, certs ...KeyPair) crewsaml.EntityDescriptor {
 }
 
 // Identity Center-style values, in the forms its console shows.
+// identity-center-scim.md §1: the tenant id is 11-4-4-4-12 on older
+// instances ("bdh6a5e3698-0fc6-4232-a028-fea1a99ff77a"), 8-4-4-4-12 on newer
+// ones; the identity store id is d-xxxxxxxxxx (10 hex digits).
 const (
-	TenantID = "4e52542de036a8ac-0bbb-4d87-a526-9cd6da8148bd"
+	TenantID = "bdh6a5e3698-0fc6-4232-a028-fea1a99ff77a"
 	StoreID  = "d-9067abcdef"
 )
 
