@@ -100,7 +100,7 @@ func TestEmulatorCommandTokensSeedAndFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines, stop := startEmulatorCmd(t, "--token", "tok-a", "--token", "tok-b", "--tenant", "t-1", "--seed", seed,
-		"--throttle-rate", "0.000001", "--throttle-burst", "2")
+		"--throttle-rate", "0.000001", "--throttle-burst", "2", "--retry-after", "2s")
 	defer func() { _ = stop() }()
 	if _, printed := lines["bearer token (generated)"]; printed {
 		t.Error("a given token was replaced by a generated one")
@@ -119,8 +119,16 @@ func TestEmulatorCommandTokensSeedAndFaults(t *testing.T) {
 		t.Errorf("seeded user lookup: %d %v", resp.StatusCode, list)
 	}
 	getSPC(t, base, "tok-a") // second and last token in the bucket
-	if code := getSPC(t, base, "tok-a"); code != http.StatusTooManyRequests {
-		t.Errorf("third request under --throttle-burst 2: %d, want 429", code)
+	req, _ = http.NewRequest(http.MethodGet, base+"/ServiceProviderConfig", nil)
+	req.Header.Set("Authorization", "Bearer tok-a")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "2" {
+		t.Errorf("third request under --throttle-burst 2 --retry-after 2s: %d Retry-After %q, want 429 and \"2\"",
+			resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }
 

@@ -50,7 +50,9 @@ func (s *Store) queryUsers(n narrowing, match func(u *User, isMember isMemberFun
 		}
 	case n.memberOf != "":
 		for uid := range s.members[n.memberOf] {
-			cands = append(cands, s.users[uid])
+			if u, ok := s.users[uid]; ok {
+				cands = append(cands, u)
+			}
 		}
 	default:
 		cands = make([]*User, 0, len(s.users))

@@ -60,7 +60,7 @@ func newGroupEnvWith(t testing.TB, withIS bool, wrap func(http.Handler) http.Han
 			t.Fatal(err)
 		}
 		reader = identitycenter.FallbackMembers{
-			Primary:   identitycenter.NewIdentityStoreReader(identitycenter.IdentityStoreConfig{AWS: cfg, Endpoint: e.upstream.URL}),
+			Primary:   identitycenter.NewIdentityStoreReader(identitycenter.IdentityStoreConfig{AWS: cfg, Endpoint: e.upstream.URL, Logger: log}),
 			Secondary: identitycenter.SCIMMembers{Client: client},
 			Logger:    log,
 		}
