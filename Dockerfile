@@ -2,7 +2,7 @@
 #
 # scim-bridge: a static binary on distroless, running as non-root.
 #   docker build --build-arg VERSION=$(git describe --tags --always) --build-arg REVISION=$(git rev-parse HEAD) -t scim-bridge .
-# The same build is checked in CI by deploy/deploy_test.go (no container engine
+# The same build is checked in CI by deploy/docker_test.go (no container engine
 # there: it runs this file's `go build` line and inspects the binary).
 
 ARG GO_VERSION=1.26

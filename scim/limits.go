@@ -206,10 +206,14 @@ func checkJSON(body []byte) *scimError {
 		return &scimError{status: http.StatusBadRequest, scimType: "invalidSyntax",
 			detail: "the request body is not valid UTF-8; SCIM bodies are JSON, which is UTF-8 (RFC 8259 §8.1)"}
 	}
-	var v json.RawMessage
-	if err := json.Unmarshal(body, &v); err != nil {
-		return &scimError{status: http.StatusBadRequest, scimType: "invalidSyntax",
-			detail: "the request body is not valid JSON: " + err.Error()}
+	if json.Valid(body) { // one pass; trailing bytes make it false
+		return nil
 	}
-	return nil
+	var v json.RawMessage
+	err := json.Unmarshal(body, &v) // only to say where and why
+	if err == nil {
+		err = errors.New("unexpected bytes after the JSON value")
+	}
+	return &scimError{status: http.StatusBadRequest, scimType: "invalidSyntax",
+		detail: "the request body is not valid JSON: " + err.Error()}
 }

@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // Read-only Store queries the identitystore API needs, paged by takePage as
@@ -17,11 +19,7 @@ func (s *Store) awsMembersPage(groupID string, after uint64, limit int) (page[Me
 	if !ok {
 		return page[Membership]{}, fmt.Errorf("group %q: %w", groupID, ErrNotFound)
 	}
-	cands := make([]*Membership, 0, len(m))
-	for _, ms := range m {
-		cands = append(cands, ms)
-	}
-	return takePage(cands, func(ms *Membership) uint64 { return ms.seq }, nil, after, limit,
+	return takePage(maps.Values(m), func(ms *Membership) uint64 { return ms.seq }, nil, after, limit,
 		func(ms *Membership) Membership { return *ms }), nil
 }
 
@@ -39,7 +37,7 @@ func (s *Store) awsMembershipsOfPage(userID string, after uint64, limit int) (pa
 			groups = append(groups, s.groups[gid])
 		}
 	}
-	return takePage(groups, func(g *Group) uint64 { return g.seq }, nil, after, limit,
+	return takePage(slices.Values(groups), func(g *Group) uint64 { return g.seq }, nil, after, limit,
 		func(g *Group) Membership { return *s.members[g.ID][userID] }), nil
 }
 

@@ -2,6 +2,9 @@ package emulator
 
 import (
 	"container/heap"
+	"iter"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -36,29 +39,14 @@ type narrowing struct {
 func (s *Store) queryUsers(n narrowing, match func(u *User, isMember isMemberFunc) bool, afterSeq uint64, limit int) page[User] {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var cands []*User
+	cands := maps.Values(s.users)
 	switch {
 	case n.id != "":
-		if u, ok := s.users[n.id]; ok {
-			cands = append(cands, u)
-		}
+		cands = byIDs(s.users, slices.Values([]string{n.id}))
 	case n.key != "":
-		for id := range s.unique[n.key] {
-			if u, ok := s.users[id]; ok {
-				cands = append(cands, u)
-			}
-		}
+		cands = byIDs(s.users, maps.Keys(s.unique[n.key]))
 	case n.memberOf != "":
-		for uid := range s.members[n.memberOf] {
-			if u, ok := s.users[uid]; ok {
-				cands = append(cands, u)
-			}
-		}
-	default:
-		cands = make([]*User, 0, len(s.users))
-		for _, u := range s.users {
-			cands = append(cands, u)
-		}
+		cands = byIDs(s.users, maps.Keys(s.members[n.memberOf]))
 	}
 	return takePage(cands, func(u *User) uint64 { return u.seq },
 		func(u *User) bool { return match(u, s.isMemberLocked) }, afterSeq, limit, (*User).copy)
@@ -68,26 +56,26 @@ func (s *Store) queryUsers(n narrowing, match func(u *User, isMember isMemberFun
 func (s *Store) queryGroups(n narrowing, match func(g *Group, isMember isMemberFunc) bool, afterSeq uint64, limit int) page[Group] {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var cands []*Group
+	cands := maps.Values(s.groups)
 	switch {
 	case n.id != "":
-		if g, ok := s.groups[n.id]; ok {
-			cands = append(cands, g)
-		}
+		cands = byIDs(s.groups, slices.Values([]string{n.id}))
 	case n.key != "":
-		for id := range s.unique[n.key] {
-			if g, ok := s.groups[id]; ok {
-				cands = append(cands, g)
-			}
-		}
-	default:
-		cands = make([]*Group, 0, len(s.groups))
-		for _, g := range s.groups {
-			cands = append(cands, g)
-		}
+		cands = byIDs(s.groups, maps.Keys(s.unique[n.key]))
 	}
 	return takePage(cands, func(g *Group) uint64 { return g.seq },
 		func(g *Group) bool { return match(g, s.isMemberLocked) }, afterSeq, limit, func(g *Group) Group { return *g })
+}
+
+// byIDs yields the resources of m named by ids, skipping ids m does not hold.
+func byIDs[R any](m map[string]R, ids iter.Seq[string]) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for id := range ids {
+			if r, ok := m[id]; ok && !yield(r) {
+				return
+			}
+		}
+	}
 }
 
 func (s *Store) isMemberLocked(groupID, userID string) bool {
@@ -109,13 +97,13 @@ func groupExtKey(ext string) string    { return "group.ext:" + ext }
 // how many candidates match in all; and where the page ends. It keeps only
 // limit+1 candidates in a max-heap, so a page of a large store costs
 // O(n log limit), not a sort of the whole store.
-func takePage[P, T any](cands []P, seq func(P) uint64, match func(P) bool, after uint64, limit int, out func(P) T) page[T] {
+func takePage[P, T any](cands iter.Seq[P], seq func(P) uint64, match func(P) bool, after uint64, limit int, out func(P) T) page[T] {
 	var p page[T]
 	h := &seqHeap[P]{seq: seq}
 	if limit > 0 {
 		h.items = make([]P, 0, limit+1)
 	}
-	for _, c := range cands {
+	for c := range cands {
 		if match != nil && !match(c) {
 			continue
 		}
