@@ -40,6 +40,12 @@ type ops struct {
 	certMu sync.Mutex
 	certs  func() []saml.CertExpiry
 
+	// upDown is the last upstream check's outcome (upKnown: one has run),
+	// so that only a change of state is logged.
+	upMu    sync.Mutex
+	upKnown bool
+	upDown  bool
+
 	stopOnce sync.Once
 	cancel   context.CancelFunc
 	done     sync.WaitGroup
@@ -127,15 +133,28 @@ func (o *ops) wrapSCIM(h http.Handler) http.Handler {
 	}, h))
 }
 
-// wrapPing records each readiness check in scim_bridge_upstream_up.
+// wrapPing records each readiness check in scim_bridge_upstream_up and logs
+// when Identity Center stops or starts answering: once per change, from
+// /readyz or the periodic check, so a deployment that never probes /readyz
+// (Docker checks /healthz) still has the outage in its log.
 func (o *ops) wrapPing(ping func(context.Context) error) func(context.Context) error {
 	return func(ctx context.Context) error {
 		err := ping(ctx)
-		if !errors.Is(ctx.Err(), context.Canceled) {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			// A prober that went away says nothing about the upstream; a
 			// timeout does.
-			o.metrics.SetUpstreamUp(err)
+			return err
 		}
+		o.metrics.SetUpstreamUp(err)
+		o.upMu.Lock()
+		defer o.upMu.Unlock()
+		switch down := err != nil; {
+		case down && (!o.upKnown || !o.upDown):
+			o.log.Warn("not ready: Identity Center does not answer", zap.Error(err))
+		case !down && o.upKnown && o.upDown:
+			o.log.Info("ready again: Identity Center answers")
+		}
+		o.upKnown, o.upDown = true, err != nil
 		return err
 	}
 }
@@ -168,7 +187,7 @@ func (o *ops) start(ctx context.Context, emulated bool, ping func(context.Contex
 		defer t.Stop()
 		for {
 			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			_ = ping(pctx) // recorded by wrapPing; /readyz logs failures
+			_ = ping(pctx) // recorded and logged by wrapPing
 			cancel()
 			select {
 			case <-ctx.Done():

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +97,64 @@ func TestOpsWarnsWhenTheTokenChangesButNotItsExpiry(t *testing.T) {
 	o.watcher.Poll()
 	if got := valid(); got != "upstream=value:0 " {
 		t.Fatalf("token_file_valid with a bad expiry = %q, want upstream 0 on every poll", got)
+	}
+}
+
+// An Identity Center outage is logged once when it starts and once when it
+// ends, however many checks (periodic, /readyz) see it, and follows
+// scim_bridge_upstream_up; a prober that hangs up says nothing about it.
+func TestOpsLogsUpstreamReachabilityChanges(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	cfg := &config.Serve{SecretPollInterval: time.Hour, LogSampleGets: 1}
+	o, err := newOps(cfg, zap.New(core), secret.Static("aws"), secret.Static("okta-token-0123456789abcdefgh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var upstreamErr error
+	ping := o.wrapPing(func(context.Context) error { return upstreamErr })
+	up := func() float64 {
+		t.Helper()
+		mfs, err := o.reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "scim_bridge_upstream_up" {
+				return mf.GetMetric()[0].GetGauge().GetValue()
+			}
+		}
+		t.Fatal("no scim_bridge_upstream_up")
+		return 0
+	}
+	lines := func() []string {
+		var out []string
+		for _, e := range logs.All() {
+			out = append(out, e.Message)
+		}
+		return out
+	}
+	ctx := context.Background()
+	_ = ping(ctx)
+	upstreamErr = errors.New("identity center: 401")
+	_ = ping(ctx)
+	_ = ping(ctx)
+	if up() != 0 {
+		t.Fatal("upstream_up is not 0 during the outage")
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	upstreamErr = nil
+	_ = ping(gone) // the prober hung up: no news
+	if up() != 0 {
+		t.Fatal("a cancelled check changed upstream_up")
+	}
+	_ = ping(ctx)
+	_ = ping(ctx)
+	want := []string{"not ready: Identity Center does not answer", "ready again: Identity Center answers"}
+	if got := lines(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("log = %q, want %q", got, want)
+	}
+	if up() != 1 {
+		t.Fatal("upstream_up is not 1 after the outage")
 	}
 }

@@ -83,11 +83,8 @@ func (r *readiness) check(ctx context.Context) (time.Time, error) {
 		// The prober went away: do not cache a result it caused.
 		return now, err
 	}
-	if err != nil && (r.err == nil || !r.valid) {
-		r.cfg.Logger.Warn("not ready: upstream check failed", zap.Error(err))
-	} else if err == nil && r.err != nil {
-		r.cfg.Logger.Info("ready again: upstream answers")
-	}
+	// Not logged here: serve's Ping logs each change of state, whether a
+	// probe or its own periodic check saw it (cmd/scim-bridge/serve_ops.go).
 	r.err, r.checked, r.valid = err, now, true
 	return now, err
 }

@@ -70,10 +70,6 @@ func NewWatcher(cfg WatcherConfig, groups ...Watched) *Watcher {
 	return w
 }
 
-// Empty reports whether there is nothing to watch (every secret came from
-// the environment).
-func (w *Watcher) Empty() bool { return len(w.watched) == 0 }
-
 // Run polls every Interval and reloads everything when hup delivers, until
 // ctx ends.
 func (w *Watcher) Run(ctx context.Context, hup <-chan os.Signal) {
