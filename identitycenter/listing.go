@@ -312,10 +312,6 @@ func canonicalFilter(src listSource, filter []Eq) ([]Eq, error) {
 			return out, nil
 		}
 	}
-	attrs := make([]string, len(filter))
-	for i, t := range filter {
-		attrs[i] = t.Attr
-	}
 	accepted := make([]string, len(src.Filters))
 	for i, c := range src.Filters {
 		accepted[i] = strings.Join(c, " and ")
@@ -323,7 +319,33 @@ func canonicalFilter(src listSource, filter []Eq) ([]Eq, error) {
 	sort.Strings(accepted)
 	return nil, &Error{Status: http.StatusBadRequest, ScimType: "invalidFilter",
 		Detail: fmt.Sprintf("filter on %s: Identity Center answers %s filters only on %s, each with eq (identity-center-scim.md §3)",
-			strings.Join(attrs, " and "), src.Kind, strings.Join(accepted, "; "))}
+			filterAttrs(filter), src.Kind, strings.Join(accepted, "; "))}
+}
+
+// Caps on the attributes a refused filter's detail names: a filter of
+// thousands of terms must not become a 20 KB error body and log line.
+const (
+	detailAttrs    = 3  // attributes named
+	detailAttrLen  = 64 // characters kept of each name
+	detailAttrMore = "and %d more"
+)
+
+// filterAttrs names the first few attributes of a filter, each cut short,
+// and counts the rest.
+func filterAttrs(filter []Eq) string {
+	n := min(len(filter), detailAttrs)
+	names := make([]string, 0, n+1)
+	for _, t := range filter[:n] {
+		name := t.Attr
+		if r := []rune(name); len(r) > detailAttrLen {
+			name = string(r[:detailAttrLen]) + "…"
+		}
+		names = append(names, name)
+	}
+	if rest := len(filter) - n; rest > 0 {
+		names = append(names, fmt.Sprintf(detailAttrMore, rest))
+	}
+	return strings.Join(names, " and ")
 }
 
 func indexFold(list []string, used []bool, s string) int {

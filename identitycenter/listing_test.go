@@ -252,3 +252,27 @@ func TestConcurrentImportPagesShareOneWalk(t *testing.T) {
 		t.Errorf("5 concurrent pages cost %d upstream requests, want one walk of 5", n)
 	}
 }
+
+func TestFilterRefusalDetailIsCapped(t *testing.T) {
+	// A filter of hundreds of terms is refused with a short detail that names
+	// the first few attributes and counts the rest, not one that repeats all.
+	env := pvNew(t, ProvisionerConfig{})
+	f := make([]Eq, 500)
+	for i := range f {
+		f[i] = Eq{Attr: fmt.Sprintf("attribute%03d%s", i, strings.Repeat("x", 30)), Value: "v"}
+	}
+	f[1].Attr = strings.Repeat("L", 5000) // one very long name
+	ctx, _ := pvCtx()
+	_, err := env.p.ListUsers(ctx, ListQuery{Filter: f, StartIndex: 1, Count: 100})
+	e := pvAsError(t, err)
+	if e.Status != http.StatusBadRequest || e.ScimType != "invalidFilter" {
+		t.Fatalf("%+v", e)
+	}
+	if len(e.Detail) > 1024 {
+		t.Errorf("detail is %d bytes: %.200s…", len(e.Detail), e.Detail)
+	}
+	if !strings.Contains(e.Detail, f[0].Attr) || strings.Contains(e.Detail, f[499].Attr) || !strings.Contains(e.Detail, "and 497 more") ||
+		!strings.Contains(e.Detail, "userName") {
+		t.Errorf("detail should name the first attributes, count the rest and say what is accepted: %.600s", e.Detail)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/identitycenter/emulator"
@@ -55,6 +57,7 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.DurationVar(&faults.Latency, "latency", 0, "delay added to every request")
 	fs.Float64Var(&faults.DropRate, "drop-rate", 0, "fraction of connections dropped without a response")
 	faultSeed := fs.Uint64("fault-seed", 1, "seed for the fault randomness (repeatable runs)")
+	logRequests := fs.Bool("log-requests", true, "log one line per request to stderr: method, path, status, the refusing rule")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -100,7 +103,11 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 	// IdleTimeout: clients that vanish without closing must not hold
 	// connections for the emulator's lifetime.
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	var handler http.Handler = emu
+	if *logRequests {
+		handler = logEmulatorRequests(emu, stderr)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -167,3 +174,47 @@ func emulatorDisplayAddr(addr string) string {
 	}
 	return host + ":" + port
 }
+
+// logEmulatorRequests writes one line per request: time, method, path (or
+// the AWS operation), status, the emulator rule that refused it, duration.
+// Never headers or bodies, so no token reaches the log.
+func logEmulatorRequests(next http.Handler, w io.Writer) http.Handler {
+	var mu sync.Mutex
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: rw, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		what := r.URL.Path
+		if target := r.Header.Get("X-Amz-Target"); target != "" {
+			what = target
+		}
+		rule := rw.Header().Get(emulator.RuleHeader)
+		if rule == "" {
+			rule = "-"
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%s %s %s %d %s %s\n", start.UTC().Format(time.RFC3339), r.Method, what, rec.status, rule,
+			time.Since(start).Round(time.Microsecond))
+	})
+}
+
+// statusRecorder remembers the status a handler wrote. It passes Hijack
+// through, so the emulator's dropped-connection fault still works.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	s.status = 0 // dropped: no response
+	return http.NewResponseController(s.ResponseWriter).Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the connection's own writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

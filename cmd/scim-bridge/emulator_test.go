@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -16,13 +17,38 @@ import (
 // startEmulatorCmd runs `scim-bridge emulator` on a free port and returns
 // the printed lines up to the SDK endpoint line, and a stop function.
 func startEmulatorCmd(t *testing.T, args ...string) (lines map[string]string, stop func() error) {
+	lines, stop, _ = startEmulatorCmdLog(t, args...)
+	return lines, stop
+}
+
+// lockedBuffer is an io.Writer safe to read while the emulator writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startEmulatorCmdLog is startEmulatorCmd that also returns what the
+// emulator wrote to stderr (its request log).
+func startEmulatorCmdLog(t *testing.T, args ...string) (lines map[string]string, stop func() error, stderr *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	var stderr strings.Builder
+	stderr = &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		err := runEmulator(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), pw, &stderr)
+		err := runEmulator(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), pw, stderr)
 		pw.CloseWithError(io.EOF)
 		done <- err
 	}()
@@ -40,15 +66,24 @@ func startEmulatorCmd(t *testing.T, args ...string) (lines map[string]string, st
 		cancel()
 		t.Fatalf("emulator printed no base URL; err %v; stderr %s", <-done, stderr.String())
 	}
+	var once sync.Once
+	var stopErr error
 	return lines, func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(30 * time.Second): // a hang guard, not a timing assertion
-			t.Fatal("emulator did not stop after cancel")
-			return nil
-		}
+		once.Do(func() { stopErr = waitStopped(t, cancel, done) })
+		return stopErr
+	}, stderr
+}
+
+// waitStopped cancels the emulator and waits for runEmulator to return.
+func waitStopped(t *testing.T, cancel func(), done <-chan error) error {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("emulator did not stop after cancel")
+		return nil
 	}
 }
 
@@ -144,5 +179,32 @@ func TestEmulatorCommandRefusesBadFlags(t *testing.T) {
 		if err == nil {
 			t.Errorf("%v accepted", args)
 		}
+	}
+}
+
+// The request log names each request, its status and the refusing rule, and
+// never the token.
+func TestEmulatorCommandLogsRequestsWithoutTokens(t *testing.T) {
+	lines, stop, logs := startEmulatorCmdLog(t, "--token", "secret-token-value")
+	defer func() { _ = stop() }()
+	base := lines["SCIM base URL"]
+	getSPC(t, base, "secret-token-value")
+	req, _ := http.NewRequest(http.MethodPut, base+"/Groups/g-1", strings.NewReader(`{"displayName":"x"}`))
+	req.Header.Set("Authorization", "Bearer secret-token-value")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	log := logs.String()
+	if !strings.Contains(log, "GET /"+defaultEmulatorTenant+"/scim/v2/ServiceProviderConfig 200 -") ||
+		!strings.Contains(log, "PUT /"+defaultEmulatorTenant+"/scim/v2/Groups/g-1 400 endpoint.no-group-put") {
+		t.Errorf("request log lacks the two requests:\n%s", log)
+	}
+	if strings.Contains(log, "secret-token-value") {
+		t.Errorf("the token reached the request log:\n%s", log)
 	}
 }

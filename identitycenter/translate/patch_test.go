@@ -125,11 +125,16 @@ func TestPatchAddToMultiBecomesReplace(t *testing.T) {
 
 func TestPatchFilteredPath(t *testing.T) {
 	// identity-center-scim.md §4 PatchUser: "path filters use eq only."
-	b, _ := mustPatch(t, `[{"op":"replace","path":"emails[type EQ \"work\"].value","value":"new@x.io"}]`)
-	if got := asJSON(b); got != `[[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@x.io"}]]` {
+	// identity-center-scim.md §4 "at most ONE value": the filtered replace
+	// becomes a replace of the one value (patch_filter.go).
+	b, rules := mustPatch(t, `[{"op":"replace","path":"emails[type EQ \"work\"].value","value":"new@x.io"}]`)
+	if got := asJSON(b); got != `[[{"op":"replace","path":"emails","value":[{"primary":true,"type":"work","value":"new@x.io"}]}]]` {
 		t.Errorf("batches = %s", got)
 	}
-	b, rules := mustPatch(t, `[{"op":"replace","path":"emails[type eq \"work\"].display","value":"x"}]`)
+	if !slices.Contains(rules, RulePatchFilterAsReplace) {
+		t.Errorf("rules %v lack %s", rules, RulePatchFilterAsReplace)
+	}
+	b, rules = mustPatch(t, `[{"op":"replace","path":"emails[type eq \"work\"].display","value":"x"}]`)
 	if len(b) != 0 || !slices.Contains(rules, RuleDisplayDropped) {
 		t.Errorf("display patch: batches %s rules %v", asJSON(b), rules)
 	}
@@ -151,6 +156,9 @@ func TestPatchRefused(t *testing.T) {
 		// §4 PatchUser: "path filters use eq only."
 		{`[{"op":"replace","path":"emails[type co \"wo\"].value","value":"x@x.io"}]`, `emails[type co "wo"].value`, "invalidFilter", "eq"},
 		{`[{"op":"replace","path":"emails[type eq \"work\" or type eq \"home\"].value","value":"x@x.io"}]`, `emails[type eq "work" or type eq "home"].value`, "invalidFilter", "eq"},
+		// A remove's filter reaches Identity Center: one eq term (UNCONFIRMED whether and is taken).
+		{`[{"op":"remove","path":"emails[type eq \"work\" and primary eq true]"}]`, `emails[type eq "work" and primary eq true]`, "invalidFilter", "one eq term"},
+		{`[{"op":"replace","path":"emails[type eq \"work\" and primary eq true].value","value":""}]`, `emails[type eq "work" and primary eq true].value`, "invalidFilter", "one eq term"},
 		// Values get the create rules: §4 Characters, Empty strings.
 		{`[{"op":"replace","value":{"displayName":"a<b"}}]`, "displayName", "invalidValue", "<>;:%"},
 		{`[{"op":"replace","path":"userName","value":""}]`, "userName", "invalidValue", "must not be empty"},
@@ -180,5 +188,22 @@ func TestPatchRefusalSendsNothing(t *testing.T) {
 	b, _, err := Patch(decodeOps(t, `[{"op":"replace","path":"title","value":"ok"},{"op":"replace","path":"nickName","value":"bad%"}]`))
 	if err == nil || b != nil {
 		t.Errorf("got %s, %v; want an error and no batches", asJSON(b), err)
+	}
+}
+
+func TestRefusalQuotesOddAttributeNames(t *testing.T) {
+	// A detail reads "<attribute>: why"; an empty or odd name is quoted so
+	// the detail never starts with ": " and carries no raw control character.
+	for ops, want := range map[string]string{
+		`[{"op":"replace","value":{"":1}}]`:                 `"": `,
+		`[{"op":"replace","value":{"a\nb":1}}]`:             `"a\nb": `,
+		`[{"op":"replace","path":" title: x","value":"y"}]`: `" title: x": `,
+		`[{"op":"replace","path":"colour","value":"y"}]`:    `colour: `,
+	} {
+		_, _, err := Patch(decodeOps(t, ops))
+		var te *Error
+		if !errors.As(err, &te) || !strings.HasPrefix(te.Detail, want) || strings.ContainsAny(te.Detail, "\n\x00") {
+			t.Errorf("%s: detail %q, want it to start with %q", ops, err, want)
+		}
 	}
 }

@@ -6,7 +6,13 @@
 // rejected with an *Error naming the attribute, never silently altered.
 package translate
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Rule names. Each is returned by the function that applied it and is logged
 // on the request line; docs/translation.md has one row per rule.
@@ -57,6 +63,11 @@ const (
 	// An add to a one-value attribute would make two values; it is sent as replace.
 	// identity-center-scim.md §4: "emails, addresses, phoneNumbers and roles take at most ONE value."
 	RulePatchAddAsReplace = "patch.add-as-replace"
+	// A filtered add/replace on emails, phoneNumbers or addresses
+	// (emails[type eq "home"].value) becomes a replace of the one value it
+	// describes: a filter that matched nothing would add a second value.
+	// identity-center-scim.md §4: "at most ONE value. More than one → 400."
+	RulePatchFilterAsReplace = "patch.filter-as-replace"
 	// An empty value ("" or null) in add/replace means "clear it"; sent as remove.
 	// identity-center-scim.md §4 Empty strings: "A field must be null/absent or hold a literal value".
 	RulePatchEmptyAsRemove = "patch.empty-as-remove"
@@ -68,7 +79,7 @@ const (
 
 // Error is a value Identity Center would refuse. The caller turns it into a
 // SCIM 400 with ScimType and Detail (identitycenter.Error); Detail starts
-// with the attribute's name.
+// with attrLabel(Attribute) and ": ".
 type Error struct {
 	Attribute string
 	ScimType  string // RFC 7644 §3.12: invalidValue, invalidPath, mutability, noTarget, invalidFilter, invalidSyntax
@@ -78,11 +89,30 @@ type Error struct {
 func (e *Error) Error() string { return e.Detail }
 
 func invalid(attr, format string, args ...any) *Error {
-	return &Error{Attribute: attr, ScimType: "invalidValue", Detail: attr + ": " + fmt.Sprintf(format, args...)}
+	return errOf("invalidValue", attr, format, args...)
 }
 
 func errOf(scimType, attr, format string, args ...any) *Error {
-	return &Error{Attribute: attr, ScimType: scimType, Detail: attr + ": " + fmt.Sprintf(format, args...)}
+	return &Error{Attribute: attr, ScimType: scimType, Detail: attrLabel(attr) + ": " + fmt.Sprintf(format, args...)}
+}
+
+// attrLabel is how a detail names an attribute: as sent when that reads
+// unambiguously (userName, emails[type eq "work"].value), else quoted (""
+// for an empty key, "a\nb" for a control character, " x: y"), so that a
+// detail never starts with ": " and never carries a raw control character
+// into Okta's dashboard or the log. Plain names stay unquoted because other
+// packages and operators read "userName: …".
+func attrLabel(attr string) string {
+	if attr == "" || attr != strings.TrimSpace(attr) || strings.Contains(attr, ": ") ||
+		strings.HasPrefix(attr, `"`) || !utf8.ValidString(attr) {
+		return strconv.Quote(attr)
+	}
+	for _, r := range attr {
+		if !unicode.IsPrint(r) {
+			return strconv.Quote(attr)
+		}
+	}
+	return attr
 }
 
 // ruleSet collects applied rules in order, without duplicates.

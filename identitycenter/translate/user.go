@@ -65,8 +65,8 @@ func User(in map[string]any, opts Options) (map[string]any, []string, error) {
 				return nil, rules, invalid(SchemaEnterprise, "must be an object")
 			}
 			entSeen = true
-			for k, x := range m {
-				ent[k] = x
+			for _, k := range sortedKeys(m) {
+				ent[k] = m[k]
 			}
 			continue
 		}
@@ -263,15 +263,19 @@ func hasContent(attr string, m map[string]any) bool {
 	return false
 }
 
+// isPrimary reads primary; with several spellings ("primary", "Primary")
+// the last in sorted order wins, as in complexValue, so the answer is the
+// same on every run.
 func isPrimary(m map[string]any) bool {
-	for k, v := range m {
+	primary := false
+	for _, k := range sortedKeys(m) {
 		if strings.EqualFold(k, "primary") {
 			var scratch ruleSet
-			b, err := toBool(k, v, &scratch)
-			return err == nil && b
+			b, err := toBool(k, m[k], &scratch)
+			primary = err == nil && b
 		}
 	}
-	return false
+	return primary
 }
 
 // enterpriseValue cleans the enterprise extension object.
@@ -308,7 +312,10 @@ func managerValue(attr string, v any, rules *ruleSet) (any, *Error) {
 		return nil, invalid(attr, "must be an object with a value")
 	}
 	out := map[string]any{}
-	for k, x := range m {
+	// Sorted, so that the rules reach the log line in the same order on
+	// every run.
+	for _, k := range sortedKeys(m) {
+		x := m[k]
 		switch strings.ToLower(k) {
 		case "value":
 			if isEmpty(x) {

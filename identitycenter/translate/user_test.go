@@ -325,3 +325,18 @@ func TestUserOktaSpecSuiteBody(t *testing.T) {
 		t.Errorf("userName = %v", out["userName"])
 	}
 }
+
+func TestUserRuleOrderIsStable(t *testing.T) {
+	// The rules go on the request log line in the order applied; the same
+	// body must give the same line every time, whatever Go's map order.
+	body := `{"userName":"u@x.io","name":{"givenName":"U","familyName":"X"},"displayName":"U X",
+	 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"","displayName":"Boss","ref":"x","Extra":1}},
+	 "emails":[{"value":"a@x.io","primary":false,"Primary":true},{"value":"b@x.io","PRIMARY":"true","primary":false}]}`
+	first, firstRules := mustUser(t, body, Options{})
+	for range 50 {
+		out, rules := mustUser(t, body, Options{})
+		if !slices.Equal(rules, firstRules) || !reflect.DeepEqual(out, first) {
+			t.Fatalf("run 1: %s %v\nlater: %s %v", asJSON(first), firstRules, asJSON(out), rules)
+		}
+	}
+}
