@@ -96,7 +96,7 @@ func (c *Serve) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Names, "names", NamesDerive, "users without given/family/display name: derive|reject (env "+EnvNames+")")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug|info|warn|error (env "+EnvLogLevel+")")
 	fs.StringVar(&c.LogFormat, "log-format", "json", "json|console (env "+EnvLogFormat+")")
-	fs.DurationVar(&c.DrainTimeout, "drain-timeout", 25*time.Second, "on SIGTERM, how long in-flight requests may finish (env "+EnvDrainTimeout+")")
+	fs.DurationVar(&c.DrainTimeout, "drain-timeout", 50*time.Second, "on SIGTERM, how long in-flight requests may finish; longer than the 45 s per-request limit so a request mid-retry completes (env "+EnvDrainTimeout+")")
 	fs.DurationVar(&c.ReadyCacheTTL, "ready-cache-ttl", 5*time.Second, "how long /readyz reuses its last upstream check (env "+EnvReadyCacheTTL+")")
 	fs.StringVar(&c.upstreamTokenExpires, "upstream-token-expires", "", "when the Identity Center token expires, RFC 3339 (2027-03-01 or 2027-03-01T12:00:00Z): one year after it was generated; drives the expiry metric and warnings from 30 days before (env "+EnvUpstreamTokenExpires+")")
 	fs.StringVar(&c.upstreamTokenExpiresFile, "upstream-token-expires-file", "", "file holding --upstream-token-expires, reloaded with the token (env "+EnvUpstreamTokenExpires+"_FILE)")

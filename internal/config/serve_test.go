@@ -31,7 +31,7 @@ func TestDefaultsStartTheEmulator(t *testing.T) {
 		t.Fatalf("a fresh machine with no settings must start: %v", err)
 	}
 	if !c.Emulated() || c.Listen != ":8080" || c.AdminListen != ":9090" || c.Names != NamesDerive ||
-		c.Tokens != nil || c.UpstreamToken != nil || c.DrainTimeout != 25*time.Second {
+		c.Tokens != nil || c.UpstreamToken != nil || c.DrainTimeout != 50*time.Second {
 		t.Fatalf("defaults = %+v", c)
 	}
 }

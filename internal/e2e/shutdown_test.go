@@ -226,7 +226,11 @@ func buildServe(t *testing.T) string {
 		t.Skip("the go tool is not on PATH")
 	}
 	bin := filepath.Join(t.TempDir(), "scim-bridge")
-	out, err := exec.Command(goTool, "build", "-o", bin, "github.com/scim-bridge/scim-bridge/cmd/scim-bridge").CombinedOutput()
+	// The Dockerfile's flags, as internal/promtest uses: CI then compiles the
+	// static package tree once for both.
+	build := exec.Command(goTool, "build", "-trimpath", "-buildvcs=false", "-o", bin, "github.com/scim-bridge/scim-bridge/cmd/scim-bridge")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
