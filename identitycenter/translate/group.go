@@ -73,6 +73,11 @@ func checkGroupStrings(displayName, externalID string) *Error {
 		if err := checkString("displayName", displayName, kindText); err != nil {
 			return err
 		}
+		// identity-center-scim.md §4: ""Administrator" and "AWSAdministrators"
+		// are reserved: they cannot be used as user or group names."
+		if IsReservedName(displayName) {
+			return invalid("displayName", "%q is reserved by Identity Center and cannot be a group name", displayName)
+		}
 	}
 	if externalID != "" {
 		return checkString("externalId", externalID, kindExternalID)

@@ -64,6 +64,9 @@ func TestGroupBodyRefusals(t *testing.T) {
 		`{"displayName":"R&D <EU>"}`:                                          "displayName",
 		`{"displayName":"` + strings.Repeat("x", 1025) + `"}`:                 "displayName",
 		`{"displayName":"g","externalId":"` + strings.Repeat("e", 257) + `"}`: "externalId",
+		// identity-center-scim.md §4: reserved names, in any case.
+		`{"displayName":"AWSAdministrators"}`: "displayName",
+		`{"displayName":"administrator"}`:     "displayName",
 	} {
 		_, _, err := Group(gDecode(t, body))
 		var te *Error
@@ -123,6 +126,8 @@ func TestGroupPatchRefusals(t *testing.T) {
 		{`[{"op":"replace","value":{"id":"g1","displayName":"100% sales"}}]`, "displayName"},
 		{`[{"op":"replace","path":"externalId","value":"` + strings.Repeat("e", 257) + `"}]`, "externalId"},
 		{`[{"op":"replace","path":"displayName","value":""}]`, "displayName"},
+		{`[{"op":"replace","path":"displayName","value":"Administrator"}]`, "displayName"},
+		{`[{"op":"replace","value":{"id":"g1","displayName":"awsadministrators"}}]`, "displayName"},
 		{`[{"op":"replace","path":"description","value":"x"}]`, "description"},
 		{`[{"op":"add","path":"members[value eq \"u1\"]","value":[{"value":"u1"}]}]`, `members[value eq "u1"]`},
 		{`[{"op":"remove","path":"members[display eq \"x\"]"}]`, `members[display eq "x"]`},
