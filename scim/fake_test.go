@@ -1,10 +1,10 @@
 package scim
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/scim-bridge/scim-bridge/internal/syncbuf"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -199,23 +199,7 @@ func (f *fakeUsers) ListUsers(_ context.Context, q identitycenter.ListQuery) (id
 	return res, nil
 }
 
-// syncBuffer collects log lines written from server goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer struct{ syncbuf.Buffer }
 
 // lines decodes the JSON log lines.
 func (b *syncBuffer) lines(t *testing.T) []map[string]any {

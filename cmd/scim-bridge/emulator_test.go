@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"github.com/scim-bridge/scim-bridge/internal/syncbuf"
 	"io"
 	"net/http"
 	"os"
@@ -21,23 +22,7 @@ func startEmulatorCmd(t *testing.T, args ...string) (lines map[string]string, st
 	return lines, stop
 }
 
-// lockedBuffer is an io.Writer safe to read while the emulator writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type lockedBuffer = syncbuf.Buffer
 
 // startEmulatorCmdLog is startEmulatorCmd that also returns what the
 // emulator wrote to stderr (its request log).

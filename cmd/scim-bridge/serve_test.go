@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/scim-bridge/scim-bridge/internal/syncbuf"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -20,22 +21,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/saml/samltest"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // running is a serve started in the background.
 type running struct {

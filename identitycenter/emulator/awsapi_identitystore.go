@@ -69,7 +69,7 @@ func (e *Emulator) isListUsers(_ context.Context, body []byte) (any, *awsError) 
 		return nil, aerr
 	}
 	var f *isFilter
-	users, next, aerr := awsList(e, "ListUsers", in.awsListInput, "",
+	return awsList(e, "ListUsers", "Users", in.awsListInput, "",
 		func(v *awsValidationErrors) {
 			awsCheckExtensions(v, in.Extensions)
 			f = awsCheckFilters(v, in.Filters, "UserName")
@@ -84,13 +84,6 @@ func (e *Emulator) isListUsers(_ context.Context, body []byte) (any, *awsError) 
 			return e.store.queryUsers(n, match, pg.after, pg.limit), nil
 		},
 		func(storeID string, u User) isUser { return awsUserShape(storeID, u, in.Extensions) })
-	if aerr != nil {
-		return nil, aerr
-	}
-	return struct {
-		Users     []isUser
-		NextToken *string `json:",omitempty"`
-	}{users, next}, nil
 }
 
 func (e *Emulator) isListGroups(_ context.Context, body []byte) (any, *awsError) {
@@ -103,7 +96,7 @@ func (e *Emulator) isListGroups(_ context.Context, body []byte) (any, *awsError)
 	}
 	var f *isFilter
 	// identity-center-scim.md §10: "ListGroups has no members."
-	groups, next, aerr := awsList(e, "ListGroups", in.awsListInput, "",
+	return awsList(e, "ListGroups", "Groups", in.awsListInput, "",
 		func(v *awsValidationErrors) { f = awsCheckFilters(v, in.Filters, "DisplayName") },
 		func(pg awsPageRequest) (page[Group], *awsError) {
 			var n narrowing
@@ -114,13 +107,6 @@ func (e *Emulator) isListGroups(_ context.Context, body []byte) (any, *awsError)
 			}
 			return e.store.queryGroups(n, match, pg.after, pg.limit), nil
 		}, awsGroupShape)
-	if aerr != nil {
-		return nil, aerr
-	}
-	return struct {
-		Groups    []isGroup
-		NextToken *string `json:",omitempty"`
-	}{groups, next}, nil
 }
 
 func (e *Emulator) isDescribeUser(_ context.Context, body []byte) (any, *awsError) {
@@ -132,11 +118,11 @@ func (e *Emulator) isDescribeUser(_ context.Context, body []byte) (any, *awsErro
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	awsCheckResourceID(&v, "userId", in.UserId)
-	awsCheckExtensions(&v, in.Extensions)
-	if aerr := awsFirstErr(v.err(), e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
+		awsCheckResourceID(v, "userId", in.UserId)
+		awsCheckExtensions(v, in.Extensions)
+		return nil
+	}); aerr != nil {
 		return nil, aerr
 	}
 	u, err := e.store.User(*in.UserId)
@@ -154,10 +140,10 @@ func (e *Emulator) isDescribeGroup(_ context.Context, body []byte) (any, *awsErr
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	awsCheckResourceID(&v, "groupId", in.GroupId)
-	if aerr := awsFirstErr(v.err(), e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
+		awsCheckResourceID(v, "groupId", in.GroupId)
+		return nil
+	}); aerr != nil {
 		return nil, aerr
 	}
 	g, err := e.store.Group(*in.GroupId)
@@ -235,10 +221,11 @@ func (e *Emulator) isGetUserID(_ context.Context, body []byte) (any, *awsError) 
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	l := awsCheckAlternateIdentifier(&v, in.AlternateIdentifier, "userName", "emails.value")
-	if aerr := awsFirstErr(v.err(), e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+	var l awsLookup
+	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
+		l = awsCheckAlternateIdentifier(v, in.AlternateIdentifier, "userName", "emails.value")
+		return nil
+	}); aerr != nil {
 		return nil, aerr
 	}
 	// Matching is exact: whether AWS folds case in these lookups is
@@ -282,10 +269,11 @@ func (e *Emulator) isGetGroupID(_ context.Context, body []byte) (any, *awsError)
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	l := awsCheckAlternateIdentifier(&v, in.AlternateIdentifier, "displayName")
-	if aerr := awsFirstErr(v.err(), e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+	var l awsLookup
+	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
+		l = awsCheckAlternateIdentifier(v, in.AlternateIdentifier, "displayName")
+		return nil
+	}); aerr != nil {
 		return nil, aerr
 	}
 	n := narrowing{key: groupExtKey(l.externalID)}
@@ -305,6 +293,17 @@ func (e *Emulator) isGetGroupID(_ context.Context, body []byte) (any, *awsError)
 	return struct{ GroupId, GroupArn, IdentityStoreId string }{
 		g.ID, "arn:aws:identitystore:::group/" + g.ID, *in.IdentityStoreId,
 	}, nil
+}
+
+// awsCheckInput runs the checks every identitystore call makes, in AWS's
+// order: the IdentityStoreId format, then the call's own members (check, which
+// may also return a later error, such as a NextToken this service did not
+// issue), then that the store is this one.
+func (e *Emulator) awsCheckInput(storeID *string, check func(v *awsValidationErrors) *awsError) *awsError {
+	var v awsValidationErrors
+	awsCheckIdentityStoreID(&v, storeID)
+	later := check(&v)
+	return awsFirstErr(v.err(), later, e.awsCheckStore(storeID))
 }
 
 // awsFirstErr returns the first non-nil error, so checks run in AWS's order:

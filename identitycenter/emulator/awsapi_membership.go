@@ -34,24 +34,14 @@ func (e *Emulator) isListGroupMemberships(_ context.Context, body []byte) (any, 
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	items, next, aerr := awsList(e, "ListGroupMemberships", in.awsListInput, awsDeref(in.GroupId),
+	return awsList(e, "ListGroupMemberships", "GroupMemberships", in.awsListInput, awsDeref(in.GroupId),
 		func(v *awsValidationErrors) { awsCheckResourceID(v, "groupId", in.GroupId) },
 		func(pg awsPageRequest) (page[Membership], *awsError) {
 			// A missing group is ResourceNotFoundException GROUP (the stricter
 			// reading; whether AWS returns an empty list instead is UNCONFIRMED).
 			p, err := e.store.awsMembersPage(*in.GroupId, pg.after, pg.limit)
-			if err != nil {
-				return p, awsStoreError(err, "GROUP", *in.GroupId)
-			}
-			return p, nil
+			return awsStorePage(p, err, "GROUP", *in.GroupId)
 		}, awsMembershipShape)
-	if aerr != nil {
-		return nil, aerr
-	}
-	return struct {
-		GroupMemberships []isMembership
-		NextToken        *string `json:",omitempty"`
-	}{items, next}, nil
 }
 
 func (e *Emulator) isListGroupMembershipsForMember(_ context.Context, body []byte) (any, *awsError) {
@@ -67,22 +57,12 @@ func (e *Emulator) isListGroupMembershipsForMember(_ context.Context, body []byt
 	if in.MemberId != nil {
 		scope = awsDeref(in.MemberId.UserId)
 	}
-	items, next, aerr := awsList(e, "ListGroupMembershipsForMember", in.awsListInput, scope,
+	return awsList(e, "ListGroupMembershipsForMember", "GroupMemberships", in.awsListInput, scope,
 		func(v *awsValidationErrors) { userID = awsCheckMemberID(v, in.MemberId) },
 		func(pg awsPageRequest) (page[Membership], *awsError) {
 			p, err := e.store.awsMembershipsOfPage(*userID, pg.after, pg.limit)
-			if err != nil {
-				return p, awsStoreError(err, "USER", *userID)
-			}
-			return p, nil
+			return awsStorePage(p, err, "USER", *userID)
 		}, awsMembershipShape)
-	if aerr != nil {
-		return nil, aerr
-	}
-	return struct {
-		GroupMemberships []isMembership
-		NextToken        *string `json:",omitempty"`
-	}{items, next}, nil
 }
 
 // awsMaxGroupIDs bounds IsMemberInGroups (identity-center-scim.md §10
@@ -98,18 +78,19 @@ func (e *Emulator) isIsMemberInGroups(_ context.Context, body []byte) (any, *aws
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
 		return nil, aerr
 	}
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	userID := awsCheckMemberID(&v, in.MemberId)
-	switch n := len(in.GroupIds); {
-	case n < 1 || n > awsMaxGroupIDs:
-		v.add("Value at 'groupIds' failed to satisfy constraint: Member must have length between 1 and %d, got %d", awsMaxGroupIDs, n)
-	default:
-		for i := range in.GroupIds {
-			awsCheckResourceID(&v, "groupIds."+strconv.Itoa(i+1)+".member", &in.GroupIds[i])
+	var userID *string
+	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
+		userID = awsCheckMemberID(v, in.MemberId)
+		switch n := len(in.GroupIds); {
+		case n < 1 || n > awsMaxGroupIDs:
+			v.add("Value at 'groupIds' failed to satisfy constraint: Member must have length between 1 and %d, got %d", awsMaxGroupIDs, n)
+		default:
+			for i := range in.GroupIds {
+				awsCheckResourceID(v, "groupIds."+strconv.Itoa(i+1)+".member", &in.GroupIds[i])
+			}
 		}
-	}
-	if aerr := awsFirstErr(v.err(), e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
+		return nil
+	}); aerr != nil {
 		return nil, aerr
 	}
 	// An unknown member is ResourceNotFoundException USER; an unknown group

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -157,30 +158,58 @@ type awsListInput struct {
 // awsList runs what every list call does in the same order: validate the
 // identity store id, then the call's own members (check), then
 // MaxResults/NextToken for the list op over scope, then that the store is
-// this one; fetch the page; shape each item. It returns the items and the
-// NextToken (nil on the last page).
-func awsList[T, S any](e *Emulator, op string, in awsListInput, scope string,
+// this one; fetch the page; shape each item. It answers the items under the
+// call's output member name (key, e.g. "Users") and a NextToken unless this
+// is the last page.
+func awsList[T, S any](e *Emulator, op, key string, in awsListInput, scope string,
 	check func(v *awsValidationErrors),
 	fetch func(pg awsPageRequest) (page[T], *awsError),
 	shape func(storeID string, item T) S,
-) ([]S, *string, *awsError) {
-	var v awsValidationErrors
-	awsCheckIdentityStoreID(&v, in.IdentityStoreId)
-	if check != nil {
-		check(&v)
-	}
+) (any, *awsError) {
 	scope = awsDeref(in.IdentityStoreId) + "/" + scope
-	pg, tokErr := awsCheckPage(&v, op, scope, in.MaxResults, in.NextToken)
-	if aerr := awsFirstErr(v.err(), tokErr, e.awsCheckStore(in.IdentityStoreId)); aerr != nil {
-		return nil, nil, aerr
+	var pg awsPageRequest
+	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
+		if check != nil {
+			check(v)
+		}
+		var tokErr *awsError
+		pg, tokErr = awsCheckPage(v, op, scope, in.MaxResults, in.NextToken)
+		return tokErr
+	}); aerr != nil {
+		return nil, aerr
 	}
 	p, aerr := fetch(pg)
 	if aerr != nil {
-		return nil, nil, aerr
+		return nil, aerr
 	}
 	out := make([]S, len(p.Items))
 	for i, item := range p.Items {
 		out[i] = shape(*in.IdentityStoreId, item)
 	}
-	return out, awsNextToken(op, scope, p.LastSeq, p.More), nil
+	return awsListOutput[S]{key: key, items: out, next: awsNextToken(op, scope, p.LastSeq, p.More)}, nil
+}
+
+// awsListOutput is a list call's answer: {"<key>": [...], "NextToken": "..."},
+// NextToken omitted on the last page.
+type awsListOutput[S any] struct {
+	key   string
+	items []S
+	next  *string
+}
+
+func (o awsListOutput[S]) MarshalJSON() ([]byte, error) {
+	m := map[string]any{o.key: o.items}
+	if o.next != nil {
+		m["NextToken"] = *o.next
+	}
+	return json.Marshal(m)
+}
+
+// awsStorePage turns a store page read's error into the AWS error for the
+// resource (kind, id) the list is scoped to.
+func awsStorePage[T any](p page[T], err error, kind, id string) (page[T], *awsError) {
+	if err != nil {
+		return p, awsStoreError(err, kind, id)
+	}
+	return p, nil
 }

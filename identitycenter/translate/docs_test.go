@@ -10,35 +10,53 @@ import (
 	"testing"
 )
 
-// TestEveryRuleDocumented keeps docs/translation.md's table complete: every
-// Rule constant in rules.go must appear there by name.
+// TestEveryRuleDocumented keeps the rule tables in the docs complete: every
+// Rule constant must appear, by its logged name, in the doc an operator reads
+// to learn what that name on a request log line means.
 func TestEveryRuleDocumented(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/translation.md")
-	if err != nil {
-		t.Skipf("docs/translation.md not readable: %v", err)
+	for _, c := range []struct {
+		source, doc string
+		atLeast     int
+	}{
+		{"rules.go", "../../docs/translation.md", 20},
+		{"group_rules.go", "../../docs/groups.md", 10},
+	} {
+		t.Run(c.source, func(t *testing.T) {
+			doc, err := os.ReadFile(c.doc)
+			if err != nil {
+				t.Fatalf("%s: %v", c.doc, err)
+			}
+			rules := ruleConstants(t, c.source)
+			if len(rules) < c.atLeast {
+				t.Errorf("found only %d rules in %s", len(rules), c.source)
+			}
+			for ident, name := range rules {
+				if !strings.Contains(string(doc), "`"+name+"`") {
+					t.Errorf("rule %s (%q) is not in %s", ident, name, c.doc)
+				}
+			}
+		})
 	}
-	f, err := parser.ParseFile(token.NewFileSet(), "rules.go", nil, 0)
+}
+
+// ruleConstants returns the string constants named Rule* in a source file.
+func ruleConstants(t *testing.T, file string) map[string]string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
+	out := map[string]string{}
 	ast.Inspect(f, func(node ast.Node) bool {
 		vs, ok := node.(*ast.ValueSpec)
 		if !ok || len(vs.Names) != 1 || len(vs.Values) != 1 || !strings.HasPrefix(vs.Names[0].Name, "Rule") {
 			return true
 		}
-		lit, ok := vs.Values[0].(*ast.BasicLit)
-		if !ok {
-			return true
-		}
-		name, _ := strconv.Unquote(lit.Value)
-		n++
-		if !strings.Contains(string(doc), "`"+name+"`") {
-			t.Errorf("rule %s (%q) is not in docs/translation.md", vs.Names[0].Name, name)
+		if lit, ok := vs.Values[0].(*ast.BasicLit); ok {
+			name, _ := strconv.Unquote(lit.Value)
+			out[vs.Names[0].Name] = name
 		}
 		return true
 	})
-	if n < 20 {
-		t.Errorf("found only %d rules in rules.go", n)
-	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"github.com/scim-bridge/scim-bridge/internal/syncbuf"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -84,22 +85,7 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // syncBuffer is the log sink: every line the bridge writes, to check that
 // no secret reaches it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 // env is one bridge in front of one emulator, both on loopback listeners.
 type env struct {

@@ -13,6 +13,12 @@ var (
 		"NotAfter of each known SAML signing certificate (unix seconds).", []string{"role", "serial"}, nil)
 	certExpiresInDesc = prometheus.NewDesc(namespace+"_saml_certificate_expires_in_seconds",
 		"Seconds until each known SAML signing certificate expires (negative once expired).", []string{"role", "serial"}, nil)
+	tlsExpiryDesc = prometheus.NewDesc(namespace+"_tls_certificate_expiry_timestamp_seconds",
+		"NotAfter of the Okta-facing listener's TLS certificate (unix seconds); absent when TLS is off.", nil, nil)
+	tlsExpiresInDesc = prometheus.NewDesc(namespace+"_tls_certificate_expires_in_seconds",
+		"Seconds until the Okta-facing listener's TLS certificate expires (negative once expired); absent when TLS is off.", nil, nil)
+	samlMetadataDesc = prometheus.NewDesc(namespace+"_saml_idp_metadata_last_success_timestamp_seconds",
+		"When the SAML IdP metadata was last loaded successfully (unix seconds; 0 if never); absent without an IdP metadata source.", nil, nil)
 )
 
 // expiryCollector reads the token expiry and the certificates at scrape
@@ -27,6 +33,9 @@ func (c *expiryCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- tokenExpiresInDesc
 	ch <- certExpiryDesc
 	ch <- certExpiresInDesc
+	ch <- tlsExpiryDesc
+	ch <- tlsExpiresInDesc
+	ch <- samlMetadataDesc
 }
 
 func (c *expiryCollector) Collect(ch chan<- prometheus.Metric) {
@@ -37,6 +46,23 @@ func (c *expiryCollector) Collect(ch chan<- prometheus.Metric) {
 		if at, ok := c.cfg.UpstreamTokenExpiry(); ok {
 			ch <- prometheus.MustNewConstMetric(tokenExpiryDesc, prometheus.GaugeValue, float64(at.Unix()))
 			ch <- prometheus.MustNewConstMetric(tokenExpiresInDesc, prometheus.GaugeValue, at.Sub(now).Seconds())
+		}
+	}
+	if c.cfg.TLSCertificateNotAfter != nil {
+		// Read at scrape, so a certificate the reloader swapped in shows at once.
+		if at, ok := c.cfg.TLSCertificateNotAfter(); ok {
+			ch <- prometheus.MustNewConstMetric(tlsExpiryDesc, prometheus.GaugeValue, float64(at.Unix()))
+			ch <- prometheus.MustNewConstMetric(tlsExpiresInDesc, prometheus.GaugeValue, at.Sub(now).Seconds())
+		}
+	}
+	if c.cfg.SAMLMetadataLastSuccess != nil {
+		if at, ok := c.cfg.SAMLMetadataLastSuccess(); ok {
+			// Never loaded is 0 (1970), not absent: the staleness alert then fires.
+			v := 0.0
+			if !at.IsZero() {
+				v = float64(at.Unix())
+			}
+			ch <- prometheus.MustNewConstMetric(samlMetadataDesc, prometheus.GaugeValue, v)
 		}
 	}
 	if c.cfg.Certificates == nil {

@@ -36,6 +36,14 @@ type Config struct {
 	UpstreamTokenExpiry func() (at time.Time, ok bool)
 	// Certificates returns the SAML signing certificates known now.
 	Certificates func() []Cert
+	// TLSCertificateNotAfter returns when the Okta-facing listener's
+	// certificate expires, ok false when the listener serves plain HTTP (the
+	// gauges are then absent).
+	TLSCertificateNotAfter func() (notAfter time.Time, ok bool)
+	// SAMLMetadataLastSuccess returns when the SAML IdP metadata was last
+	// loaded successfully (zero time if it never was), ok false when no IdP
+	// metadata source is configured (the gauge is then absent).
+	SAMLMetadataLastSuccess func() (at time.Time, ok bool)
 	// Now is the clock for the expires-in gauges; nil means time.Now.
 	Now func() time.Time
 }
