@@ -245,6 +245,20 @@ func (b *Broker) logExpiries() {
 	}
 }
 
+// IdPMetadataLoadedAt is when the current IdP metadata was loaded: the last
+// successful load, since a failed refresh keeps the previous copy. It is the
+// zero time while no load has succeeded, and ok is false when no IdP
+// metadata source is configured.
+func (b *Broker) IdPMetadataLoadedAt() (at time.Time, ok bool) {
+	if b.idpSource == "" {
+		return time.Time{}, false
+	}
+	if c := b.idp.Load(); c != nil {
+		return c.loadedAt, true
+	}
+	return time.Time{}, true
+}
+
 // CertificateExpiries lists every certificate the broker watches: the IdP
 // certificates of the current metadata, the SP's, and the metadata
 // verification certificates, soonest expiry first.

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/scim-bridge/scim-bridge/internal/config"
+	"github.com/scim-bridge/scim-bridge/internal/logging"
 	"github.com/scim-bridge/scim-bridge/saml"
 )
 
@@ -52,7 +53,9 @@ func serveWith(ctx context.Context, args []string, getenv func(string) string, s
 	if err := groupsCfg.resolve(fs, getenv); err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log, err := newLogger(cfg.LogLevel, cfg.LogFormat, stdout)
+	// The request log and start-up lines go to stdout: JSON for collectors,
+	// or console for a person at a terminal.
+	log, err := logging.New(cfg.LogLevel, cfg.LogFormat, stdout)
 	if err != nil {
 		return err
 	}

@@ -113,7 +113,7 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, grou
 			return nil, fmt.Errorf("saml broker: %w", err)
 		}
 		mux.Handle("/saml/", broker.Handler())
-		b.ops.watchCertificates(broker.CertificateExpiries)
+		b.ops.watchSAML(broker)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not found: Okta's SCIM base URL is /scim/v2", http.StatusNotFound)
@@ -129,6 +129,7 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, grou
 	if b.oktaLn, b.certs, err = listenOkta(cfg, log); err != nil {
 		return nil, err
 	}
+	b.ops.watchTLS(b.certs)
 	if b.adminLn, err = net.Listen("tcp", cfg.AdminListen); err != nil {
 		return nil, fmt.Errorf("admin listen %s: %w", cfg.AdminListen, err)
 	}
@@ -136,7 +137,7 @@ func newBridge(ctx context.Context, cfg *config.Serve, samlCfg saml.Config, grou
 	b.admin = newServer(adminHandler, log)
 
 	if generated {
-		printQuickStart(stderr, inbound.Value(), b.OktaAddr())
+		printQuickStart(stderr, inbound.Value(), b.scimBaseURL())
 	}
 	return b, nil
 }
@@ -176,7 +177,7 @@ func (b *bridge) run(ctx context.Context) error {
 	b.ops.start(ctx, b.upstream != nil, b.ops.wrapPing(b.client.Ping))
 	defer b.ops.stop()
 	b.log.Info("serving", zap.String("listen", b.OktaAddr()), zap.String("admin_listen", b.AdminAddr()),
-		zap.String("scim_base_url", b.scheme()+"://"+displayAddr(b.OktaAddr())+"/scim/v2"))
+		zap.String("scim_base_url", b.scimBaseURL()))
 
 	var serveErr error
 	select {
@@ -245,9 +246,9 @@ func displayAddr(addr string) string {
 }
 
 // printQuickStart shows the generated inbound token once, on stderr and not
-// in the log stream, with a curl line that works as printed.
-func printQuickStart(w io.Writer, token, addr string) {
-	base := "http://" + displayAddr(addr) + "/scim/v2"
+// in the log stream, with a curl line that works as printed against base,
+// the SCIM base URL.
+func printQuickStart(w io.Writer, token, base string) {
 	line := strings.Repeat("=", 78)
 	fmt.Fprintf(w, "%s\nscim-bridge: no SCIM_BRIDGE_TOKEN set, so this run accepts a generated token\n"+
 		"(shown once, valid until exit):\n\n    %s\n\nTry it:\n\n"+

@@ -19,6 +19,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/metrics"
 	"github.com/scim-bridge/scim-bridge/internal/reqlog"
 	"github.com/scim-bridge/scim-bridge/internal/secret"
+	"github.com/scim-bridge/scim-bridge/internal/tlsconfig"
 	"github.com/scim-bridge/scim-bridge/saml"
 )
 
@@ -37,8 +38,12 @@ type ops struct {
 	watcher *secret.Watcher
 	expiry  *secret.Expiry
 
-	certMu sync.Mutex
-	certs  func() []saml.CertExpiry
+	// The scrape-time sources known only once the listener and the SAML
+	// broker exist; nil until then (or for good, when TLS or SAML is off).
+	certMu      sync.Mutex
+	certs       func() []saml.CertExpiry
+	tlsCert     *tlsconfig.Reloader
+	idpLoadedAt func() (time.Time, bool)
 
 	// upDown is the last upstream check's outcome (upKnown: one has run),
 	// so that only a change of state is logged.
@@ -60,8 +65,10 @@ func newOps(cfg *config.Serve, log *zap.Logger, upstreamToken, inbound secret.So
 		return nil, err
 	}
 	if o.metrics, err = metrics.New(o.reg, metrics.Config{
-		UpstreamTokenExpiry: o.expiry.At,
-		Certificates:        o.certificates,
+		UpstreamTokenExpiry:     o.expiry.At,
+		Certificates:            o.certificates,
+		TLSCertificateNotAfter:  o.tlsNotAfter,
+		SAMLMetadataLastSuccess: o.idpMetadataLoadedAt,
 	}); err != nil {
 		return nil, err
 	}
@@ -115,11 +122,44 @@ func (o *ops) certificates() []metrics.Cert {
 	return out
 }
 
-// watchCertificates exports the SAML broker's certificate expiries.
-func (o *ops) watchCertificates(f func() []saml.CertExpiry) {
+// watchSAML exports the SAML broker's certificate expiries and when its IdP
+// metadata was last loaded.
+func (o *ops) watchSAML(b *saml.Broker) {
 	o.certMu.Lock()
 	defer o.certMu.Unlock()
-	o.certs = f
+	o.certs = b.CertificateExpiries
+	o.idpLoadedAt = b.IdPMetadataLoadedAt
+}
+
+// watchTLS exports the expiry of the certificate the Okta-facing listener
+// serves; r is nil when it serves plain HTTP.
+func (o *ops) watchTLS(r *tlsconfig.Reloader) {
+	o.certMu.Lock()
+	defer o.certMu.Unlock()
+	o.tlsCert = r
+}
+
+// tlsNotAfter is the metrics source for the TLS certificate expiry.
+func (o *ops) tlsNotAfter() (time.Time, bool) {
+	o.certMu.Lock()
+	r := o.tlsCert
+	o.certMu.Unlock()
+	if r == nil {
+		return time.Time{}, false
+	}
+	return r.NotAfter(), true
+}
+
+// idpMetadataLoadedAt is the metrics source for the IdP metadata's last
+// successful load.
+func (o *ops) idpMetadataLoadedAt() (time.Time, bool) {
+	o.certMu.Lock()
+	f := o.idpLoadedAt
+	o.certMu.Unlock()
+	if f == nil {
+		return time.Time{}, false
+	}
+	return f()
 }
 
 // wrapSCIM puts the request log (sampled) and the metrics around the

@@ -63,6 +63,12 @@ func scimLimits(cfg *config.Serve) scim.Limits {
 	return scim.Limits{MaxBodyBytes: cfg.MaxBodyBytes}
 }
 
+// scimBaseURL is the SCIM base URL to give Okta, as the start-up log line
+// and the quick-start banner print it: https when the listener serves TLS.
+func (b *bridge) scimBaseURL() string {
+	return b.scheme() + "://" + displayAddr(b.OktaAddr()) + "/scim/v2"
+}
+
 // scheme is the Okta-facing listener's URL scheme.
 func (b *bridge) scheme() string {
 	if b.certs != nil {
