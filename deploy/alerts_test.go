@@ -80,6 +80,8 @@ func TestAlertsAreActionable(t *testing.T) {
 		`scim_bridge_requests_total{code=~"5.."}`,
 		"scim_bridge_upstream_throttled_total",
 		"scim_bridge_token_file_valid",
+		"scim_bridge_tls_certificate_expires_in_seconds",
+		"scim_bridge_saml_idp_metadata_last_success_timestamp_seconds",
 	} {
 		found := false
 		for _, a := range alerts {

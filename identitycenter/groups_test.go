@@ -281,6 +281,41 @@ func (e *gpEnv) create(t *testing.T, name string, members []string) string {
 	return g["id"].(string)
 }
 
+// group makes n users and a group named name holding the first members of
+// them, then resets the emulator's counters: where most tests start.
+func (e *gpEnv) group(t *testing.T, name string, n, members int) (ids []string, gid string) {
+	t.Helper()
+	ids = e.users(t, n)
+	gid = e.create(t, name, ids[:members])
+	e.emu.ResetStats()
+	return ids, gid
+}
+
+// patch sends ops to group gid as Okta would, counters reset first, and
+// returns the request's log entry.
+func (e *gpEnv) patch(t *testing.T, gid string, ops ...PatchOp) *reqlog.Entry {
+	t.Helper()
+	e.emu.ResetStats()
+	ctx, entry := gpCtx()
+	if _, err := e.p.PatchGroup(ctx, gid, ops); err != nil {
+		t.Fatalf("PatchGroup: %v", err)
+	}
+	return entry
+}
+
+// wantMembers fails the test unless group gid holds exactly want.
+func (e *gpEnv) wantMembers(t *testing.T, gid string, want []string, when string) {
+	t.Helper()
+	if got := e.members(t, gid); !slices.Equal(got, sorted(want)) {
+		t.Fatalf("%s: %d members, want %d", when, len(got), len(want))
+	}
+}
+
+// membersOp is Okta's members PATCH operation op ("add", "replace") with ids.
+func membersOp(op string, ids []string) PatchOp {
+	return PatchOp{Op: op, Path: "members", Value: oktaMembers(ids)}
+}
+
 func stat(s emulator.Stats, op string) int64 { return s[op] }
 
 // logicalCalls counts the request's upstream calls whose path starts with op.
@@ -295,6 +330,16 @@ func logicalCalls(e *reqlog.Entry, op string) int {
 }
 
 func hasRule(e *reqlog.Entry, r string) bool { return slices.Contains(e.Snapshot().Rules, r) }
+
+// wantRules reports an error unless the request applied every rule named.
+func wantRules(t *testing.T, e *reqlog.Entry, rules ...string) {
+	t.Helper()
+	for _, r := range rules {
+		if !hasRule(e, r) {
+			t.Errorf("rule %s not applied; rules %v", r, e.Snapshot().Rules)
+		}
+	}
+}
 
 // okta-scim-client.md §1.8 with 250 members: one POST with 100, then two
 // PATCH adds (identity-center-scim.md §5 CreateGroup "at most 100 members").
@@ -311,16 +356,12 @@ func TestCreateGroupWithManyMembers(t *testing.T) {
 	if gid == "" || g["displayName"] != "Engineering" || len(g["members"].([]any)) != 250 {
 		t.Fatalf("created %v", g)
 	}
-	if got := env.members(t, gid); !slices.Equal(got, sorted(ids)) {
-		t.Fatalf("emulator holds %d members, want 250", len(got))
-	}
+	env.wantMembers(t, gid, ids, "emulator after create")
 	s := env.emu.Stats()
 	if stat(s, "CreateGroup") != 1 || stat(s, "PatchGroup") != 2 || s.Requests() != 3 {
 		t.Fatalf("upstream requests %v, want 1 CreateGroup + 2 PatchGroup", s)
 	}
-	if !hasRule(entry, translate.RuleCreateMembersBatched) || !hasRule(entry, translate.RuleMemberDisplayDropped) {
-		t.Errorf("rules %v", entry.Snapshot().Rules)
-	}
+	wantRules(t, entry, translate.RuleCreateMembersBatched, translate.RuleMemberDisplayDropped)
 	env.hook.check(t)
 }
 
@@ -328,17 +369,10 @@ func TestCreateGroupWithManyMembers(t *testing.T) {
 // identitystore ListGroupMemberships; then emptied with [].
 func TestFullPushIsDiffInBatches(t *testing.T) {
 	env := gpNew(t, true)
-	ids := env.users(t, 450)
-	gid := env.create(t, "Ops", ids[:250])
+	ids, gid := env.group(t, "Ops", 450, 250)
 	next := append(slices.Clone(ids[100:250]), ids[250:400]...) // 100 removed, 150 added
-	env.emu.ResetStats()
-	ctx, entry := gpCtx()
-	if _, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "replace", Path: "members", Value: oktaMembers(next)}}); err != nil {
-		t.Fatal(err)
-	}
-	if got := env.members(t, gid); !slices.Equal(got, sorted(next)) {
-		t.Fatalf("after full push: %d members, want %d", len(got), len(next))
-	}
+	entry := env.patch(t, gid, membersOp("replace", next))
+	env.wantMembers(t, gid, next, "after full push")
 	s := env.emu.Stats()
 	// 250 changes → 3 PATCHes; 250 current members → 3 pages of 100, each
 	// read once (no SDK retry: identitystore_http.go), and on the log line.
@@ -346,31 +380,19 @@ func TestFullPushIsDiffInBatches(t *testing.T) {
 		logicalCalls(entry, "identitystore.ListGroupMemberships") != 3 || stat(s, "GetGroup") != 0 {
 		t.Fatalf("upstream requests %v\n%+v", s, entry.Snapshot().Upstream)
 	}
-	if !hasRule(entry, translate.RuleMembersReplaceAsDiff) || !hasRule(entry, translate.RuleMembersBatched) {
-		t.Errorf("rules %v", entry.Snapshot().Rules)
-	}
+	wantRules(t, entry, translate.RuleMembersReplaceAsDiff, translate.RuleMembersBatched)
 	if len(entry.Snapshot().Fallbacks) != 0 {
 		t.Errorf("fallbacks %v with identitystore available", entry.Snapshot().Fallbacks)
 	}
 
 	// The same push again changes nothing and writes nothing.
-	env.emu.ResetStats()
-	ctx, _ = gpCtx()
-	if _, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "replace", Path: "members", Value: oktaMembers(next)}}); err != nil {
-		t.Fatal(err)
-	}
+	env.patch(t, gid, membersOp("replace", next))
 	if n := stat(env.emu.Stats(), "PatchGroup"); n != 0 {
 		t.Fatalf("a repeated push sent %d PATCHes", n)
 	}
 
-	env.emu.ResetStats()
-	ctx, _ = gpCtx()
-	if _, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "replace", Path: "members", Value: []any{}}}); err != nil {
-		t.Fatal(err)
-	}
-	if got := env.members(t, gid); len(got) != 0 {
-		t.Fatalf("after [] push: %d members", len(got))
-	}
+	env.patch(t, gid, membersOp("replace", nil))
+	env.wantMembers(t, gid, nil, "after [] push")
 	if n := stat(env.emu.Stats(), "PatchGroup"); n != 3 {
 		t.Fatalf("emptying 300 members took %d PATCHes, want 3", n)
 	}
@@ -384,22 +406,17 @@ func TestRenameSkipsUnchangedName(t *testing.T) {
 	gid := env.create(t, "Sales", nil)
 	env.emu.ResetStats()
 	ctx, entry := gpCtx()
-	rename := func(name string) []PatchOp {
-		return []PatchOp{{Op: "replace", Value: map[string]any{"id": gid, "displayName": name}}}
+	rename := func(name string) PatchOp {
+		return PatchOp{Op: "replace", Value: map[string]any{"id": gid, "displayName": name}}
 	}
-	if res, err := env.p.PatchGroup(ctx, gid, rename("Sales")); err != nil || res != nil {
+	if res, err := env.p.PatchGroup(ctx, gid, []PatchOp{rename("Sales")}); err != nil || res != nil {
 		t.Fatalf("unchanged rename: %v %v", res, err)
 	}
 	if s := env.emu.Stats(); stat(s, "PatchGroup") != 0 || s.Requests() != 1 {
 		t.Fatalf("unchanged rename cost %v, want one GetGroup", s)
 	}
-	if !hasRule(entry, translate.RuleRenameUnchanged) {
-		t.Errorf("rules %v", entry.Snapshot().Rules)
-	}
-	ctx, _ = gpCtx()
-	if _, err := env.p.PatchGroup(ctx, gid, rename("Sales EMEA")); err != nil {
-		t.Fatal(err)
-	}
+	wantRules(t, entry, translate.RuleRenameUnchanged)
+	env.patch(t, gid, rename("Sales EMEA"))
 	if g, _ := env.emu.Store().Group(gid); g.DisplayName != "Sales EMEA" {
 		t.Fatalf("name %q", g.DisplayName)
 	}
@@ -413,26 +430,15 @@ func TestRenameSkipsUnchangedName(t *testing.T) {
 // sent in the proven form.
 func TestMemberAddAndFilteredRemove(t *testing.T) {
 	env := gpNew(t, false)
-	ids := env.users(t, 4)
-	gid := env.create(t, "Support", ids[:2])
-	env.emu.ResetStats()
-	ctx, entry := gpCtx()
-	ops := []PatchOp{
-		{Op: "remove", Path: fmt.Sprintf("members[value eq %q]", ids[0])},
-		{Op: "add", Path: "members", Value: oktaMembers(ids[2:])},
-	}
-	if _, err := env.p.PatchGroup(ctx, gid, ops); err != nil {
-		t.Fatal(err)
-	}
-	if got := env.members(t, gid); !slices.Equal(got, sorted(ids[1:])) {
-		t.Fatalf("members %v", got)
-	}
+	ids, gid := env.group(t, "Support", 4, 2)
+	entry := env.patch(t, gid,
+		PatchOp{Op: "remove", Path: fmt.Sprintf("members[value eq %q]", ids[0])},
+		membersOp("add", ids[2:]))
+	env.wantMembers(t, gid, ids[1:], "after remove and add")
 	if s := env.emu.Stats(); s.Requests() != 1 {
 		t.Fatalf("upstream %v, want one PATCH", s)
 	}
-	if !hasRule(entry, translate.RuleMemberFilteredRemove) {
-		t.Errorf("rules %v", entry.Snapshot().Rules)
-	}
+	wantRules(t, entry, translate.RuleMemberFilteredRemove)
 	env.hook.check(t)
 }
 
@@ -440,9 +446,7 @@ func TestMemberAddAndFilteredRemove(t *testing.T) {
 // §2 has no group PUT.
 func TestReplaceGroupIsRenamePlusDiff(t *testing.T) {
 	env := gpNew(t, true)
-	ids := env.users(t, 150)
-	gid := env.create(t, "Finance", ids[:120])
-	env.emu.ResetStats()
+	ids, gid := env.group(t, "Finance", 150, 120)
 	ctx, entry := gpCtx()
 	next := ids[30:150]
 	res, err := env.p.ReplaceGroup(ctx, gid, Resource{"schemas": []any{translate.SchemaGroup}, "id": gid, "displayName": "Finance EU", "members": oktaMembers(next)})
@@ -460,9 +464,7 @@ func TestReplaceGroupIsRenamePlusDiff(t *testing.T) {
 	if s := env.emu.Stats(); stat(s, "PatchGroup") != 1 || stat(s, "GetGroup") != 1 {
 		t.Fatalf("upstream %v", s)
 	}
-	if !hasRule(entry, translate.RuleGroupPutAsPatch) {
-		t.Errorf("rules %v", entry.Snapshot().Rules)
-	}
+	wantRules(t, entry, translate.RuleGroupPutAsPatch)
 	env.hook.check(t)
 }
 
@@ -470,13 +472,12 @@ func TestReplaceGroupIsRenamePlusDiff(t *testing.T) {
 // it sits in the third batch.
 func TestUnknownMemberChangesNothing(t *testing.T) {
 	env := gpNew(t, true)
-	ids := env.users(t, 260)
-	gid := env.create(t, "Audit", ids[:10])
+	ids, gid := env.group(t, "Audit", 260, 10)
 	before := env.members(t, gid)
 	bogus := "0123456789-aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
 	push := append(slices.Clone(ids[10:]), bogus) // 251 adds: the bogus one in batch 3
 	ctx, entry := gpCtx()
-	_, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "add", Path: "members", Value: oktaMembers(push)}})
+	_, err := env.p.PatchGroup(ctx, gid, []PatchOp{membersOp("add", push)})
 	e := pvAsError(t, err)
 	if e.Status != http.StatusBadRequest || !strings.Contains(e.Detail, bogus) || !strings.Contains(e.Detail, "nothing was applied") {
 		t.Fatalf("error %d %q", e.Status, e.Detail)
@@ -484,9 +485,7 @@ func TestUnknownMemberChangesNothing(t *testing.T) {
 	if got := env.members(t, gid); !slices.Equal(got, before) {
 		t.Fatalf("members changed: %d, want %d", len(got), len(before))
 	}
-	if !hasRule(entry, translate.RuleMembersRolledBack) {
-		t.Errorf("rules %v", entry.Snapshot().Rules)
-	}
+	wantRules(t, entry, translate.RuleMembersRolledBack)
 
 	// In a create with more than 100 members, the group is not left behind.
 	ctx, _ = gpCtx()
@@ -501,7 +500,7 @@ func TestUnknownMemberChangesNothing(t *testing.T) {
 	}
 	// A single batch is refused whole upstream.
 	ctx, _ = gpCtx()
-	_, err = env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "add", Path: "members", Value: oktaMembers([]string{ids[20], bogus})}})
+	_, err = env.p.PatchGroup(ctx, gid, []PatchOp{membersOp("add", []string{ids[20], bogus})})
 	if e := pvAsError(t, err); e.Status != http.StatusBadRequest || !strings.Contains(e.Detail, bogus) {
 		t.Fatalf("single batch error %v", err)
 	}
@@ -521,16 +520,15 @@ func TestPartialFailureIsHonestAndRetryConverges(t *testing.T) {
 		retry int64 // PATCHes the retry needs: what batches 1–2 did not apply
 	}{
 		{"incremental add", func(ids []string) []PatchOp {
-			return []PatchOp{{Op: "add", Path: "members", Value: oktaMembers(ids[:450])}}
+			return []PatchOp{membersOp("add", ids[:450])}
 		}, func(ids []string) []string { return ids[:450] }, 2}, // 400 adds (50 are members) in 4 batches
 		{"full push", func(ids []string) []PatchOp {
-			return []PatchOp{{Op: "replace", Path: "members", Value: oktaMembers(ids[50:500])}}
+			return []PatchOp{membersOp("replace", ids[50:500])}
 		}, func(ids []string) []string { return ids[50:500] }, 3}, // 50 removes + 450 adds in 5 batches
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := gpNew(t, true)
-			ids := env.users(t, 500)
-			gid := env.create(t, "Big", ids[:50])
+			ids, gid := env.group(t, "Big", 500, 50)
 			env.hook.failFromPatch(3)
 			ctx, _ := gpCtx()
 			_, err := env.p.PatchGroup(ctx, gid, tc.ops(ids))
@@ -542,14 +540,8 @@ func TestPartialFailureIsHonestAndRetryConverges(t *testing.T) {
 				t.Fatalf("%d members after a partial failure: the test did not fail part-way", n)
 			}
 			env.hook.heal()
-			env.emu.ResetStats()
-			ctx, _ = gpCtx()
-			if _, err := env.p.PatchGroup(ctx, gid, tc.ops(ids)); err != nil {
-				t.Fatalf("retry: %v", err)
-			}
-			if got := env.members(t, gid); !slices.Equal(got, sorted(tc.want(ids))) {
-				t.Fatalf("after retry %d members, want %d", len(got), len(tc.want(ids)))
-			}
+			env.patch(t, gid, tc.ops(ids)...)
+			env.wantMembers(t, gid, tc.want(ids), "after retry")
 			// Only what was missing is sent again.
 			if n := stat(env.emu.Stats(), "PatchGroup"); n != tc.retry {
 				t.Fatalf("retry sent %d PATCHes, want %d", n, tc.retry)
@@ -581,13 +573,8 @@ func TestCreatePartialFailureThenOktaPush(t *testing.T) {
 	if n := len(env.members(t, gid)); n != 200 {
 		t.Fatalf("%d members after POST + PATCH 1, want 200", n)
 	}
-	env.emu.ResetStats()
-	if _, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "add", Path: "members", Value: oktaMembers(ids)}}); err != nil {
-		t.Fatal(err)
-	}
-	if got := env.members(t, gid); !slices.Equal(got, sorted(ids)) {
-		t.Fatalf("%d members after the push, want 450", len(got))
-	}
+	env.patch(t, gid, membersOp("add", ids))
+	env.wantMembers(t, gid, ids, "after the push")
 	if n := stat(env.emu.Stats(), "PatchGroup"); n != 3 {
 		t.Fatalf("the push sent %d PATCHes for 250 missing members, want 3", n)
 	}
@@ -598,16 +585,9 @@ func TestCreatePartialFailureThenOktaPush(t *testing.T) {
 // filter, and the request log line says so.
 func TestSCIMMembershipFallback(t *testing.T) {
 	env := gpNew(t, false)
-	ids := env.users(t, 130)
-	gid := env.create(t, "NoCreds", ids[:120])
-	env.emu.ResetStats()
-	ctx, entry := gpCtx()
-	if _, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "replace", Path: "members", Value: oktaMembers(ids[10:130])}}); err != nil {
-		t.Fatal(err)
-	}
-	if got := env.members(t, gid); !slices.Equal(got, sorted(ids[10:130])) {
-		t.Fatalf("%d members", len(got))
-	}
+	ids, gid := env.group(t, "NoCreds", 130, 120)
+	entry := env.patch(t, gid, membersOp("replace", ids[10:130]))
+	env.wantMembers(t, gid, ids[10:130], "after full push")
 	if !slices.Contains(entry.Snapshot().Fallbacks, FallbackMembershipViaSCIM) {
 		t.Errorf("fallbacks %v", entry.Snapshot().Fallbacks)
 	}
@@ -621,8 +601,7 @@ func TestSCIMMembershipFallback(t *testing.T) {
 // falls back to SCIM for that request, and the log line says so.
 func TestFallbackMembersOnIdentityStoreError(t *testing.T) {
 	env := gpNew(t, true)
-	ids := env.users(t, 3)
-	gid := env.create(t, "X", ids)
+	ids, gid := env.group(t, "X", 3, 3)
 	broken := NewIdentityStoreReader(IdentityStoreConfig{AWS: env.aws, Endpoint: env.url, IdentityStoreID: "d-0000000000"})
 	ctx, entry := gpCtx()
 	if _, err := broken.GroupMembers(ctx, gid); err == nil {
@@ -726,36 +705,25 @@ func TestRefusedNoopAddIsResentWithoutIt(t *testing.T) {
 	for _, status := range []int{http.StatusBadRequest, http.StatusConflict} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			env := gpNew(t, false)
-			ids := env.users(t, 4)
-			gid := env.create(t, "Strict", ids[:2])
+			ids, gid := env.group(t, "Strict", 4, 2)
 			env.hook.refuse(status, 0)
-			env.emu.ResetStats()
 			before := env.hook.sent()
-			ctx, entry := gpCtx()
 			// Okta re-adds ids[1] (already a member) along with ids[2].
-			if _, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "add", Path: "members", Value: oktaMembers(ids[1:3])}}); err != nil {
-				t.Fatalf("PATCH: %v", err)
-			}
-			if got := env.members(t, gid); !slices.Equal(got, sorted(ids[:3])) {
-				t.Fatalf("members %v, want 3", got)
-			}
+			entry := env.patch(t, gid, membersOp("add", ids[1:3]))
+			env.wantMembers(t, gid, ids[:3], "after a re-add")
 			// The refused PATCH, then one with the real change only.
 			if n, sent := stat(env.emu.Stats(), "PatchGroup"), env.hook.sent()-before; n != 1 || sent != 2 {
 				t.Fatalf("%d PATCHes reached the emulator, %d were sent; want 1 and 2", n, sent)
 			}
-			if !hasRule(entry, translate.RuleMembersNoopSkipped) {
-				t.Errorf("rules %v", entry.Snapshot().Rules)
-			}
+			wantRules(t, entry, translate.RuleMembersNoopSkipped)
 			// A refusal no no-op explains is Okta's answer, not sent twice.
 			env.hook.refuse(status, status)
-			ctx, _ = gpCtx()
-			_, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "add", Path: "members", Value: oktaMembers(ids[3:])}})
+			ctx, _ := gpCtx()
+			_, err := env.p.PatchGroup(ctx, gid, []PatchOp{membersOp("add", ids[3:])})
 			if e := pvAsError(t, err); e.Status != status || env.hook.sent()-before != 3 {
 				t.Fatalf("refused real change: %v after %d PATCHes, want %d after 3", err, env.hook.sent()-before, status)
 			}
-			if got := env.members(t, gid); !slices.Equal(got, sorted(ids[:3])) {
-				t.Fatalf("members %v after a refused PATCH", got)
-			}
+			env.wantMembers(t, gid, ids[:3], "after a refused PATCH")
 		})
 	}
 }
@@ -773,7 +741,7 @@ func TestFullPushToMissingGroupIs404(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, members := range [][]string{{}, env.users(t, 1)} {
-				_, err := env.p.PatchGroup(ctx, gid, []PatchOp{{Op: "replace", Path: "members", Value: oktaMembers(members)}})
+				_, err := env.p.PatchGroup(ctx, gid, []PatchOp{membersOp("replace", members)})
 				if e := pvAsError(t, err); e.Status != http.StatusNotFound {
 					t.Fatalf("push of %d members to a deleted group: %v, want 404", len(members), err)
 				}

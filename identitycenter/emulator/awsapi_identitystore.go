@@ -213,19 +213,30 @@ func awsCheckAlternateIdentifier(v *awsValidationErrors, a *awsAlternateIdentifi
 	return awsLookup{path: *u.AttributePath, value: val}
 }
 
-func (e *Emulator) isGetUserID(_ context.Context, body []byte) (any, *awsError) {
+// awsDecodeLookup decodes and checks the input GetUserId and GetGroupId
+// share: an IdentityStoreId and an AlternateIdentifier whose unique
+// attribute is one of paths. It returns the store id and the lookup.
+func (e *Emulator) awsDecodeLookup(body []byte, paths ...string) (string, awsLookup, *awsError) {
 	var in struct {
 		IdentityStoreId     *string
 		AlternateIdentifier *awsAlternateIdentifier
 	}
 	if aerr := decodeAWSInput(body, &in); aerr != nil {
-		return nil, aerr
+		return "", awsLookup{}, aerr
 	}
 	var l awsLookup
 	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
-		l = awsCheckAlternateIdentifier(v, in.AlternateIdentifier, "userName", "emails.value")
+		l = awsCheckAlternateIdentifier(v, in.AlternateIdentifier, paths...)
 		return nil
 	}); aerr != nil {
+		return "", awsLookup{}, aerr
+	}
+	return *in.IdentityStoreId, l, nil
+}
+
+func (e *Emulator) isGetUserID(_ context.Context, body []byte) (any, *awsError) {
+	storeID, l, aerr := e.awsDecodeLookup(body, "userName", "emails.value")
+	if aerr != nil {
 		return nil, aerr
 	}
 	// Matching is exact: whether AWS folds case in these lookups is
@@ -257,23 +268,13 @@ func (e *Emulator) isGetUserID(_ context.Context, body []byte) (any, *awsError) 
 	}
 	u := p.Items[0]
 	return struct{ IdentityStoreId, UserId, UserArn string }{
-		*in.IdentityStoreId, u.ID, "arn:aws:identitystore:::user/" + u.ID,
+		storeID, u.ID, "arn:aws:identitystore:::user/" + u.ID,
 	}, nil
 }
 
 func (e *Emulator) isGetGroupID(_ context.Context, body []byte) (any, *awsError) {
-	var in struct {
-		IdentityStoreId     *string
-		AlternateIdentifier *awsAlternateIdentifier
-	}
-	if aerr := decodeAWSInput(body, &in); aerr != nil {
-		return nil, aerr
-	}
-	var l awsLookup
-	if aerr := e.awsCheckInput(in.IdentityStoreId, func(v *awsValidationErrors) *awsError {
-		l = awsCheckAlternateIdentifier(v, in.AlternateIdentifier, "displayName")
-		return nil
-	}); aerr != nil {
+	storeID, l, aerr := e.awsDecodeLookup(body, "displayName")
+	if aerr != nil {
 		return nil, aerr
 	}
 	n := narrowing{key: groupExtKey(l.externalID)}
@@ -291,7 +292,7 @@ func (e *Emulator) isGetGroupID(_ context.Context, body []byte) (any, *awsError)
 	}
 	g := p.Items[0]
 	return struct{ GroupId, GroupArn, IdentityStoreId string }{
-		g.ID, "arn:aws:identitystore:::group/" + g.ID, *in.IdentityStoreId,
+		g.ID, "arn:aws:identitystore:::group/" + g.ID, storeID,
 	}, nil
 }
 
