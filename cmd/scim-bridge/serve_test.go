@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -139,12 +138,7 @@ func TestServeRunsOktaSPECSuite(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("../../internal/e2e/testdata/Okta-SCIM-20-SPEC-Test.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	suite, err := runscope.Load(f)
+	suite, err := runscope.OktaSPECSuite()
 	if err != nil {
 		t.Fatal(err)
 	}

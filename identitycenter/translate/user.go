@@ -156,6 +156,14 @@ func complexValue(attr string, v any, table map[string]attrSpec, rules *ruleSet)
 	if !ok {
 		return nil, invalid(attr, "must be an object")
 	}
+	return objectFields(attr+".", m, table, rules)
+}
+
+// objectFields keeps the sub-attributes of m that table knows, each cleaned,
+// and drops the rest with the rule that says why. prefix names the object in
+// details ("name." or the enterprise schema URN and ":"). nil when nothing is
+// left, so an emptied object is absent rather than {}.
+func objectFields(prefix string, m map[string]any, table map[string]attrSpec, rules *ruleSet) (map[string]any, *Error) {
 	out := map[string]any{}
 	for _, k := range sortedKeys(m) {
 		spec, ok := lookup(table, k, rules)
@@ -167,7 +175,7 @@ func complexValue(attr string, v any, table map[string]attrSpec, rules *ruleSet)
 			}
 			continue
 		}
-		val, err := attrValue(spec, attr+"."+spec.name, m[k], rules)
+		val, err := attrValue(spec, prefix+spec.name, m[k], rules)
 		if err != nil {
 			return nil, err
 		}
@@ -280,25 +288,7 @@ func isPrimary(m map[string]any) bool {
 
 // enterpriseValue cleans the enterprise extension object.
 func enterpriseValue(m map[string]any, rules *ruleSet) (map[string]any, *Error) {
-	out := map[string]any{}
-	for _, k := range sortedKeys(m) {
-		spec, ok := lookup(enterpriseAttrs, k, rules)
-		if !ok {
-			rules.add(RuleUnknownDropped)
-			continue
-		}
-		val, err := attrValue(spec, SchemaEnterprise+":"+spec.name, m[k], rules)
-		if err != nil {
-			return nil, err
-		}
-		if val != nil {
-			out[spec.name] = val
-		}
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	return out, nil
+	return objectFields(SchemaEnterprise+":", m, enterpriseAttrs, rules)
 }
 
 // managerValue keeps only manager.value.

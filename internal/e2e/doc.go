@@ -4,6 +4,6 @@
 // handler → Provisioner → Identity Center client — into the emulator, with
 // assertions on what Okta sees and on the emulator's final state.
 //
-// testdata/Okta-SCIM-20-SPEC-Test.json is Okta's file as published in
-// okta/okta-developer-docs (exported_at 1715608731), unmodified.
+// The SPEC suite is Okta's file as published in okta/okta-developer-docs
+// (exported_at 1715608731), unmodified, embedded in internal/runscope.
 package e2e

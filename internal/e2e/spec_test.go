@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -31,12 +30,7 @@ func groupsScript(_ runscope.Step, _ int, body []byte) []string {
 // loopback HTTP against the bridge. Every required step must pass; optional
 // steps are reported.
 func TestOktaSPECSuite(t *testing.T) {
-	f, err := os.Open("testdata/Okta-SCIM-20-SPEC-Test.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	suite, err := runscope.Load(f)
+	suite, err := runscope.OktaSPECSuite()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -181,12 +180,7 @@ func first(code int, _ map[string]any) int { return code }
 // spec runs Okta's SPEC suite, unmodified, through the bridge.
 func (o *okta) spec(t *testing.T, r *rand.Rand) {
 	t.Helper()
-	f, err := os.Open("../e2e/testdata/Okta-SCIM-20-SPEC-Test.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	suite, err := runscope.Load(f)
+	suite, err := runscope.OktaSPECSuite()
 	if err != nil {
 		t.Fatal(err)
 	}
