@@ -95,6 +95,12 @@ var malformedCases = []malformed{
 	{name: "PATCH without Operations", method: "PATCH", path: "/Groups/{gid}", body: `{` + patchSchemaJSON + `}`, status: 400, detail: "Operations"},
 	{name: "PATCH op not an object", method: "PATCH", path: "/Users/{uid}", body: `{` + patchSchemaJSON + `,"Operations":[1]}`, status: 400, detail: "operation 1"},
 	{name: "PATCH unknown op", method: "PATCH", path: "/Users/{uid}", body: `{` + patchSchemaJSON + `,"Operations":[{"op":"move","path":"title","value":"x"}]}`, status: 400, detail: "move"},
+	{name: "bare string body", method: "POST", path: "/Users", body: `"jane@example.com"`, status: 400, detail: "JSON object"},
+	{name: "array PUT body", method: "PUT", path: "/Groups/{gid}", body: `[]`, status: 400, detail: "JSON object"},
+	{name: "number PATCH body", method: "PATCH", path: "/Users/{uid}", body: `42`, status: 400, detail: "JSON object"},
+	{name: "PATCH Operations an object", method: "PATCH", path: "/Users/{uid}", body: `{` + patchSchemaJSON + `,"Operations":{"op":"replace","value":{"active":false}}}`, status: 400, detail: "Operations"},
+	{name: "PATCH Operations a string", method: "PATCH", path: "/Groups/{gid}", body: `{` + patchSchemaJSON + `,"Operations":"replace"}`, status: 400, detail: "Operations"},
+	{name: "PATCH Operations null", method: "PATCH", path: "/Groups/{gid}", body: `{` + patchSchemaJSON + `,"Operations":null}`, status: 400, detail: "Operations"},
 	{name: "wrong JSON type", method: "PUT", path: "/Users/{uid}", body: `{` + userSchemaJSON + `,"userName":"jane@example.com","active":"maybe"}`, status: 400, detail: "active"},
 
 	// Wrong content type: Okta sends application/scim+json (okta-scim-client.md §3).
@@ -143,6 +149,18 @@ var malformedCases = []malformed{
 	{name: "id with non-ASCII", method: "GET", path: "/Users/%C3%A9t%C3%A9", status: 404, detail: "no User with id"},
 	{name: "id with invalid UTF-8", method: "GET", path: "/Users/%ff%fe", status: 404, detail: "no User with id"},
 	{name: "id too long", method: "GET", path: "/Users/" + strings.Repeat("a", 200), status: 404, detail: "no User with id"},
+
+	// Methods and targets Okta never uses (okta-scim-client.md §1): refused,
+	// never passed upstream. elimity answers 404 for a method it has no
+	// route for; the detail names the method and the path.
+	{name: "POST to a user", method: "POST", path: "/Users/{uid}", body: `{` + userSchemaJSON + `,"userName":"x@example.com"}`, status: 404, detail: "method POST is not supported"},
+	{name: "POST to a group", method: "POST", path: "/Groups/{gid}", body: `{` + groupSchemaJSON + `,"displayName":"x"}`, status: 404, detail: "method POST is not supported"},
+	{name: "PUT to the collection", method: "PUT", path: "/Users", body: `{` + userSchemaJSON + `,"userName":"x@example.com"}`, status: 404, detail: "method PUT is not supported"},
+	{name: "PATCH the collection", method: "PATCH", path: "/Groups", body: `{` + patchSchemaJSON + `,"Operations":[{"op":"replace","value":{"displayName":"x"}}]}`, status: 404, detail: "method PATCH is not supported"},
+	{name: "DELETE the collection", method: "DELETE", path: "/Users", status: 404, detail: "method DELETE is not supported"},
+	{name: "OPTIONS on users", method: "OPTIONS", path: "/Users", status: 404, detail: "method OPTIONS is not supported"},
+	{name: "TRACE on a user", method: "TRACE", path: "/Users/{uid}", status: 404, detail: "method TRACE is not supported"},
+	{name: "WebDAV verb", method: "PROPFIND", path: "/Groups/{gid}", status: 404, detail: "method PROPFIND is not supported"},
 
 	// Oversized headers.
 	{name: "huge header", method: "GET", path: "/Users?startIndex=1&count=2", header: map[string]string{"X-Padding": strings.Repeat("p", DefaultMaxHeaderBytes)}, status: 431, detail: "headers"},
@@ -242,4 +260,37 @@ func (env *malformedEnv) send(t *testing.T, c malformed) reply {
 		}
 	}
 	return r
+}
+
+// TestHeadOnSCIMPathsIsSane: Okta never sends HEAD (okta-scim-client.md §1).
+// A HEAD gets a 4xx, never a 5xx, makes no upstream call and changes
+// nothing in Identity Center.
+func TestHeadOnSCIMPathsIsSane(t *testing.T) {
+	env := newMalformedEnv(t)
+	before := snapshot(env.emu)
+	for _, path := range []string{"/Users", "/Users/{uid}", "/Groups", "/Groups/{gid}", "/Users/..%2F..", "/Nope"} {
+		t.Run(path, func(t *testing.T) {
+			path := strings.NewReplacer("{uid}", env.uid, "{gid}", env.gid).Replace(path)
+			calls := env.emu.Stats().Requests()
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodHead, env.srv.URL+BasePath+path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			resp, err := env.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+				t.Errorf("HEAD %s: status %d, want a 4xx", path, resp.StatusCode)
+			}
+			if n := env.emu.Stats().Requests() - calls; n != 0 {
+				t.Errorf("HEAD %s: %d upstream request(s)", path, n)
+			}
+		})
+	}
+	if after := snapshot(env.emu); after != before {
+		t.Errorf("Identity Center changed:\nbefore %s\nafter  %s", before, after)
+	}
 }

@@ -162,8 +162,12 @@ func TestServeRefusesWeakTokensAndMissingCertificates(t *testing.T) {
 		"empty token file":    {append([]string{"--token-file", filepath.Join(dir, "empty")}, loopback...), nil, "empty"},
 		"missing certificate": {append([]string{"--tls-cert", filepath.Join(dir, "none.crt"), "--tls-key", filepath.Join(dir, "tls.key")}, loopback...),
 			map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken}, "none.crt"},
+		"certificate without a key": {append([]string{"--tls-cert", filepath.Join(dir, "tls.crt")}, loopback...),
+			map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken}, "--tls-cert and --tls-key"},
+		"key without a certificate": {loopback,
+			map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken, "SCIM_BRIDGE_TLS_KEY": filepath.Join(dir, "tls.key")}, "--tls-cert and --tls-key"},
 		"key that does not match": {append([]string{"--tls-cert", filepath.Join(dir, "tls.crt"), "--tls-key", filepath.Join(dir, "tls.crt")}, loopback...),
-			map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken}, "tls"},
+			map[string]string{"SCIM_BRIDGE_TOKEN": tlsTestToken}, "private key"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "empty"), []byte("\n"), 0o600); err != nil {
