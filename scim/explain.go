@@ -49,6 +49,21 @@ func (h *handler) explain(r *http.Request, ex *exchange, se *scimError) string {
 	return ""
 }
 
+// allowed returns the methods a /Users or /Groups path supports, for a 405's
+// Allow header; "" when the path is not a collection or a resource of ours.
+func (h *handler) allowed(r *http.Request, ex *exchange) string {
+	if _, ok := h.types[ex.kind]; !ok {
+		return ""
+	}
+	switch strings.Count(strings.Trim(strings.TrimPrefix(r.URL.Path, "/v2"), "/"), "/") {
+	case 0:
+		return "GET, POST"
+	case 1:
+		return "GET, PUT, PATCH, DELETE"
+	}
+	return ""
+}
+
 func decodeJSON(body []byte) (any, string) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, "the request body is empty; a JSON object is required"

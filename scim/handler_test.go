@@ -51,8 +51,23 @@ func TestUnknownEndpointAndMethod(t *testing.T) {
 	if !strings.Contains(detail(r), "/Widgets") {
 		t.Errorf("detail %q does not name the path", detail(r))
 	}
-	r = env.do(t, "DELETE", "/scim/v2/Users", "")
-	wantSCIMError(t, r, 404)
+	// A method a known path does not support: 405 with the methods it does
+	// (RFC 9110 §15.5.6), as a SCIM error.
+	for path, allow := range map[string]string{
+		"/scim/v2/Users":      "GET, POST",
+		"/scim/v2/Groups/g-1": "GET, PUT, PATCH, DELETE",
+		"/scim/v2/Users/u-1":  "GET, PUT, PATCH, DELETE",
+	} {
+		method := "DELETE"
+		if strings.Count(path, "/") == 4 {
+			method = "POST"
+		}
+		r = env.do(t, method, path, `{}`)
+		wantSCIMError(t, r, 405)
+		if got := r.header.Get("Allow"); got != allow {
+			t.Errorf("%s %s: Allow = %q, want %q", method, path, got, allow)
+		}
+	}
 }
 
 func TestBearerAuth(t *testing.T) {

@@ -151,16 +151,17 @@ var malformedCases = []malformed{
 	{name: "id too long", method: "GET", path: "/Users/" + strings.Repeat("a", 200), status: 404, detail: "no User with id"},
 
 	// Methods and targets Okta never uses (okta-scim-client.md §1): refused,
-	// never passed upstream. elimity answers 404 for a method it has no
-	// route for; the detail names the method and the path.
-	{name: "POST to a user", method: "POST", path: "/Users/{uid}", body: `{` + userSchemaJSON + `,"userName":"x@example.com"}`, status: 404, detail: "method POST is not supported"},
-	{name: "POST to a group", method: "POST", path: "/Groups/{gid}", body: `{` + groupSchemaJSON + `,"displayName":"x"}`, status: 404, detail: "method POST is not supported"},
-	{name: "PUT to the collection", method: "PUT", path: "/Users", body: `{` + userSchemaJSON + `,"userName":"x@example.com"}`, status: 404, detail: "method PUT is not supported"},
-	{name: "PATCH the collection", method: "PATCH", path: "/Groups", body: `{` + patchSchemaJSON + `,"Operations":[{"op":"replace","value":{"displayName":"x"}}]}`, status: 404, detail: "method PATCH is not supported"},
-	{name: "DELETE the collection", method: "DELETE", path: "/Users", status: 404, detail: "method DELETE is not supported"},
-	{name: "OPTIONS on users", method: "OPTIONS", path: "/Users", status: 404, detail: "method OPTIONS is not supported"},
-	{name: "TRACE on a user", method: "TRACE", path: "/Users/{uid}", status: 404, detail: "method TRACE is not supported"},
-	{name: "WebDAV verb", method: "PROPFIND", path: "/Groups/{gid}", status: 404, detail: "method PROPFIND is not supported"},
+	// never passed upstream: 405 with an Allow header (elimity's 404 for a
+	// method it has no route for, corrected); the detail names the method
+	// and the path.
+	{name: "POST to a user", method: "POST", path: "/Users/{uid}", body: `{` + userSchemaJSON + `,"userName":"x@example.com"}`, status: 405, detail: "method POST is not supported"},
+	{name: "POST to a group", method: "POST", path: "/Groups/{gid}", body: `{` + groupSchemaJSON + `,"displayName":"x"}`, status: 405, detail: "method POST is not supported"},
+	{name: "PUT to the collection", method: "PUT", path: "/Users", body: `{` + userSchemaJSON + `,"userName":"x@example.com"}`, status: 405, detail: "method PUT is not supported"},
+	{name: "PATCH the collection", method: "PATCH", path: "/Groups", body: `{` + patchSchemaJSON + `,"Operations":[{"op":"replace","value":{"displayName":"x"}}]}`, status: 405, detail: "method PATCH is not supported"},
+	{name: "DELETE the collection", method: "DELETE", path: "/Users", status: 405, detail: "method DELETE is not supported"},
+	{name: "OPTIONS on users", method: "OPTIONS", path: "/Users", status: 405, detail: "method OPTIONS is not supported"},
+	{name: "TRACE on a user", method: "TRACE", path: "/Users/{uid}", status: 405, detail: "method TRACE is not supported"},
+	{name: "WebDAV verb", method: "PROPFIND", path: "/Groups/{gid}", status: 405, detail: "method PROPFIND is not supported"},
 
 	// Oversized headers.
 	{name: "huge header", method: "GET", path: "/Users?startIndex=1&count=2", header: map[string]string{"X-Padding": strings.Repeat("p", DefaultMaxHeaderBytes)}, status: 431, detail: "headers"},

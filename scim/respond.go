@@ -164,6 +164,14 @@ func (h *handler) finish(w http.ResponseWriter, r *http.Request, entry *reqlog.E
 			if d := h.explain(r, ex, se); d != "" {
 				se.detail = d
 			}
+			// elimity answers 404 for a method a known path does not
+			// support; RFC 9110 §15.5.6 says 405 with the methods it does.
+			if status == http.StatusNotFound {
+				if allow := h.allowed(r, ex); allow != "" {
+					se.status = http.StatusMethodNotAllowed
+					w.Header().Set("Allow", allow)
+				}
+			}
 		}
 		if se.detail == "" {
 			se.detail = http.StatusText(status)
