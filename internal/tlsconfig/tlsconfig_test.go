@@ -1,17 +1,12 @@
 package tlsconfig
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
+	"github.com/scim-bridge/scim-bridge/internal/tlsconfig/tlstest"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -22,64 +17,14 @@ import (
 )
 
 // pair is a self-signed certificate for 127.0.0.1 and its key, PEM-encoded.
-type pair struct {
-	cn           string
-	certPEM, key []byte
-	cert         *x509.Certificate
-}
+type pair = tlstest.Pair
 
 func newPair(t *testing.T, cn string) pair {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		// Self-signed and trusted directly by the test client, so it is its own CA.
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pair{
-		cn:      cn,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		key:     pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
-		cert:    cert,
-	}
+	return tlstest.NewPair(t, cn, time.Now().Add(24*time.Hour))
 }
 
 func writePair(t *testing.T, dir string, p pair) (certFile, keyFile string) {
-	t.Helper()
-	certFile, keyFile = filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
-	if err := os.WriteFile(certFile, p.certPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, p.key, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return certFile, keyFile
+	return p.Write(t, dir)
 }
 
 // startTLS serves a tiny handler over TLS with the Reloader's config, the
@@ -127,17 +72,17 @@ func TestServesCertificateFromFilesAndReloadsOnChange(t *testing.T) {
 	}
 	addr := startTLS(t, r)
 
-	if got := presented(t, addr, first.cert, second.cert); got.Subject.CommonName != "first.example" {
+	if got := presented(t, addr, first.Cert, second.Cert); got.Subject.CommonName != "first.example" {
 		t.Fatalf("presented %q, want first.example", got.Subject.CommonName)
 	}
 	// Rewrite both files at once (same size, same second): the very next
 	// handshake must show the new certificate.
 	writePair(t, dir, second)
-	if got := presented(t, addr, first.cert, second.cert); got.Subject.CommonName != "second.example" {
+	if got := presented(t, addr, first.Cert, second.Cert); got.Subject.CommonName != "second.example" {
 		t.Fatalf("after rewrite presented %q, want second.example", got.Subject.CommonName)
 	}
-	if !r.NotAfter().Equal(second.cert.NotAfter) {
-		t.Errorf("NotAfter %v, want the new certificate's %v", r.NotAfter(), second.cert.NotAfter)
+	if !r.NotAfter().Equal(second.Cert.NotAfter) {
+		t.Errorf("NotAfter %v, want the new certificate's %v", r.NotAfter(), second.Cert.NotAfter)
 	}
 	if len(reloads) != 1 || reloads[0] != nil {
 		t.Errorf("reload outcomes %v, want one success", reloads)
@@ -156,11 +101,11 @@ func TestHalfWrittenRotationKeepsServingThePreviousCertificate(t *testing.T) {
 	addr := startTLS(t, r)
 
 	// New certificate, old key: the pair does not match.
-	if err := os.WriteFile(certFile, second.certPEM, 0o600); err != nil {
+	if err := os.WriteFile(certFile, second.CertPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if got := presented(t, addr, first.cert); got.Subject.CommonName != "first.example" {
+		if got := presented(t, addr, first.Cert); got.Subject.CommonName != "first.example" {
 			t.Fatalf("half-written pair: presented %q, want the previous first.example", got.Subject.CommonName)
 		}
 	}
@@ -168,17 +113,17 @@ func TestHalfWrittenRotationKeepsServingThePreviousCertificate(t *testing.T) {
 		t.Errorf("a broken pair is reported once with a clear error; got %v", reloads)
 	}
 	// The key arrives: the next handshake shows the new pair.
-	if err := os.WriteFile(keyFile, second.key, 0o600); err != nil {
+	if err := os.WriteFile(keyFile, second.KeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if got := presented(t, addr, second.cert); got.Subject.CommonName != "second.example" {
+	if got := presented(t, addr, second.Cert); got.Subject.CommonName != "second.example" {
 		t.Fatalf("after the key arrived presented %q, want second.example", got.Subject.CommonName)
 	}
 	// A deleted file (mid symlink swap) also keeps the current certificate.
 	if err := os.Remove(keyFile); err != nil {
 		t.Fatal(err)
 	}
-	if got := presented(t, addr, second.cert); got.Subject.CommonName != "second.example" {
+	if got := presented(t, addr, second.Cert); got.Subject.CommonName != "second.example" {
 		t.Fatalf("with the key file gone presented %q, want second.example", got.Subject.CommonName)
 	}
 }
@@ -192,7 +137,7 @@ func TestOldProtocolVersionsAreRefused(t *testing.T) {
 	}
 	addr := startTLS(t, r)
 	pool := x509.NewCertPool()
-	pool.AddCert(p.cert)
+	pool.AddCert(p.Cert)
 	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
 		conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: v, MaxVersion: v})
 		if err == nil {
@@ -220,7 +165,7 @@ func TestRefusesToStartWithoutAUsablePair(t *testing.T) {
 	a, b := newPair(t, "a.example"), newPair(t, "b.example")
 	certFile, keyFile := writePair(t, dir, a)
 	mismatched := filepath.Join(dir, "other.key")
-	if err := os.WriteFile(mismatched, b.key, 0o600); err != nil {
+	if err := os.WriteFile(mismatched, b.KeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	empty := filepath.Join(dir, "empty.crt")
