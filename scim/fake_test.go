@@ -278,7 +278,14 @@ func (e *testEnv) do(t *testing.T, method, path, body string, hdr ...string) rep
 			req.Header.Set(hdr[i], hdr[i+1])
 		}
 	}
-	resp, err := e.srv.Client().Do(req)
+	return sendReply(t, e.srv.Client(), req)
+}
+
+// sendReply sends req and reads the reply; a non-empty body must be a JSON
+// object, as every SCIM answer is.
+func sendReply(t *testing.T, c *http.Client, req *http.Request) reply {
+	t.Helper()
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +297,7 @@ func (e *testEnv) do(t *testing.T, method, path, body string, hdr ...string) rep
 	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
-			t.Fatalf("%s %s: body is not a JSON object: %q", method, path, raw)
+			t.Fatalf("%s %s: body is not a JSON object: %.300q", req.Method, req.URL.Path, raw)
 		}
 	}
 	return r

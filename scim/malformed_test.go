@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -245,22 +244,7 @@ func (env *malformedEnv) send(t *testing.T, c malformed) reply {
 	}
 	// The raw path keeps encoded and dot segments exactly as written.
 	req.URL.Opaque = "//" + req.URL.Host + BasePath + strings.SplitN(path, "?", 2)[0]
-	resp, err := env.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &r.body); err != nil {
-			t.Fatalf("%s %s: body is not a JSON object: %q", c.method, path, capString(string(raw), 300))
-		}
-	}
-	return r
+	return sendReply(t, env.srv.Client(), req)
 }
 
 // TestHeadOnSCIMPathsIsSane: Okta never sends HEAD (okta-scim-client.md §1).
